@@ -1,0 +1,5 @@
+import sys
+
+from iomviewer.cli import main
+
+sys.exit(main())

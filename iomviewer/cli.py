@@ -1,0 +1,110 @@
+"""Command line: `iomviewer [options]` opens the window, subcommands query the data.
+
+main(argv) returns an exit code and never calls sys.exit itself:
+0 success, 1 nothing found, 2 bad input or usage.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Sequence
+
+from iomviewer import __version__
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: one clear sentence, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse calls sys.exit on errors; raise instead so main() stays in charge.
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{self.prog} : {message}")
+
+
+def _add_data(p: argparse.ArgumentParser, edition: bool = True) -> None:
+    # SUPPRESS: a subcommand that is not given --data must not reset the value
+    # that may have been given before the subcommand.
+    p.add_argument("--data", metavar="FILE", default=argparse.SUPPRESS, help="autre jeu de données (JSON)")
+    if edition:
+        p.add_argument("--edition", metavar="ID", default=argparse.SUPPRESS, help="édition (par défaut : la plus récente complète)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="iomviewer",
+        description="Explorer l'organisation de l'OIM : arbre, organigramme, mandats, recherche et export.",
+    )
+    parser.add_argument("--version", action="version", version=f"iomviewer {__version__}")
+    parser.add_argument("--data", metavar="FILE", help="autre jeu de données (JSON)")
+    parser.add_argument("--edition", metavar="ID", help="édition à ouvrir")
+    parser.add_argument("--select", metavar="UNIT", help="unité à sélectionner (identifiant ou nom)")
+    parser.add_argument("--lang", choices=("fr", "en"), help="langue de l'interface")
+    parser.add_argument("--compare", nargs=2, metavar=("A", "B"), help="ouvrir la comparaison de deux éditions")
+    parser.add_argument("--smoke-test", action="store_true", help="ouvrir la fenêtre, attendre qu'elle soit dessinée, puis quitter")
+    parser.add_argument("-v", "--verbose", action="store_true", help="journal détaillé sur stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_Parser)
+
+    p = sub.add_parser("editions", help="lister les éditions")
+    _add_data(p, edition=False)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("list", help="lister les unités d'une édition")
+    _add_data(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="afficher une unité")
+    p.add_argument("unit", metavar="UNIT", help="identifiant ou nom de l'unité")
+    _add_data(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="rechercher une unité par nom, sigle ou mandat")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--limit", type=int, default=20, metavar="N")
+    _add_data(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("validate", help="valider un fichier de données")
+    p.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("diff", help="comparer deux éditions")
+    p.add_argument("a", metavar="EDITION_A")
+    p.add_argument("b", metavar="EDITION_B")
+    _add_data(p, edition=False)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--format", choices=("text", "json", "md", "csv", "pdf"), default=None)
+    p.add_argument("-o", "--output", metavar="FILE", help="écrire dans un fichier plutôt que sur la sortie standard")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        from iomviewer.ui.app import run_gui  # Qt only when the window is wanted
+
+        return run_gui(args)
+
+    from iomviewer import commands
+
+    handler = getattr(commands, "cmd_" + args.command)
+    try:
+        return handler(args)
+    except commands.CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.code
+    except BrokenPipeError:  # `iomviewer list | head`
+        return EXIT_OK

@@ -1,0 +1,203 @@
+import json
+
+import pytest
+
+from fixtures import mini_doc, variant, write_doc
+from iomviewer.core.loading import (
+    MAX_FILE_BYTES,
+    DatasetError,
+    load_dataset,
+    load_document,
+    quality_warnings,
+)
+
+pytestmark = pytest.mark.core
+
+
+def problems_of(tmp_path, doc_or_text) -> list[str]:
+    path = tmp_path / "bad.json"
+    if isinstance(doc_or_text, (bytes, bytearray)):
+        path.write_bytes(doc_or_text)
+    elif isinstance(doc_or_text, str):
+        path.write_text(doc_or_text, encoding="utf-8")
+    else:
+        path.write_text(json.dumps(doc_or_text, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_mini_dataset_loads_and_resolves_based_on(tmp_path):
+    ds = load_dataset(write_doc(tmp_path, mini_doc()))
+    assert [e.id for e in ds.editions] == ["ed-2021", "ed-2022"]
+    assert ds.edition().id == "ed-2022"
+    old, new = ds.edition("ed-2021"), ds.edition("ed-2022")
+    assert len(old) == 7
+    # Revision: cab inserted, dept-a replaced in place, unit-a21 removed.
+    assert "unit-a21" not in new and "cab" in new
+    assert new.unit("dept-a").parent == "cab"
+    assert new.children("siege") == ("cab", "dept-b")
+    assert new.children("dept-a") == ("div-a1", "div-a2")
+    assert new.path_from_root("div-a1") == ["oim", "siege", "cab", "dept-a", "div-a1"]
+    assert ds.editions_of("cab") == ["ed-2022"]
+    assert ds.editions_of("div-a1") == ["ed-2021", "ed-2022"]
+    assert old.unit("dept-a").alias_texts == ("Relations extérieures",)
+    assert old.unit("dept-b").links[0].target == "dept-a"
+    assert ds.facts[0].value == "175"
+
+
+def test_not_json(tmp_path):
+    (msg,) = problems_of(tmp_path, '{"format": "iomviewer-dataset",\n  oops}')
+    assert "JSON invalide" in msg and "ligne 2" in msg
+
+
+def test_not_utf8(tmp_path):
+    (msg,) = problems_of(tmp_path, b'{"a": "\xff\xfe"}')
+    assert "UTF-8" in msg
+
+
+def test_duplicate_json_key(tmp_path):
+    (msg,) = problems_of(tmp_path, '{"format": 1, "format": 2}')
+    assert "en double" in msg and "format" in msg
+
+
+def test_deep_nesting_is_a_clear_error(tmp_path):
+    (msg,) = problems_of(tmp_path, "[" * 100_000 + "]" * 100_000)
+    assert "profond" in msg
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DatasetError) as info:
+        load_dataset(tmp_path / "nope.json")
+    assert "introuvable" in str(info.value)
+
+
+def test_file_too_large_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    assert "trop volumineux" in str(info.value)
+
+
+def test_schema_error_names_json_path_and_unit(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][3]["kind"] = "galaxy"
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("$.editions[0].units[3].kind" in m and "div-a1" in m for m in msgs), msgs
+
+
+def test_huge_string_message_stays_short(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][1]["name"] = "x" * 2_000_000
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert msgs and all(len(m) < 400 for m in msgs)
+    assert any("trop long" in m for m in msgs)
+
+
+def test_duplicate_unit_id(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][4]["id"] = "div-a1"
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("« div-a1 » en double" in m and "$.editions[0].units[4].id" in m for m in msgs), msgs
+
+
+def test_dangling_parent(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][3]["parent"] = "ghost"
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("« ghost » n'existe pas" in m and "units[3].parent" in m for m in msgs), msgs
+
+
+def test_cycle_names_the_unit_that_is_its_own_ancestor(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][2]["parent"] = "div-a1"  # dept-a under its own division
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("son propre ancêtre" in m and "dept-a" in m and "div-a1" in m for m in msgs), msgs
+
+
+def test_self_parent(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][3]["parent"] = "div-a1"
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("div-a1 → div-a1" in m for m in msgs), msgs
+
+
+def test_several_roots(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][6]["parent"] = None
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("2 racines" in m and "dept-b" in m for m in msgs), msgs
+
+
+def test_edition_without_units(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"] = []
+        del doc["editions"][1]
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("aucune unité" in m for m in msgs), msgs
+
+
+def test_based_on_must_be_an_earlier_edition(tmp_path):
+    def mutate(doc):
+        doc["editions"][1]["based_on"] = "ed-2099"
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("based_on" in m and "ed-2099" in m for m in msgs), msgs
+
+
+def test_removed_unit_must_exist(tmp_path):
+    def mutate(doc):
+        doc["editions"][1]["removed"] = ["nothing-here"]
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("nothing-here" in m for m in msgs), msgs
+
+
+def test_link_target_must_exist(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][6]["links"][0]["target"] = "nowhere"
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    assert any("nowhere" in m and "links[0].target" in m for m in msgs), msgs
+
+
+def test_unknown_default_edition(tmp_path):
+    msgs = problems_of(tmp_path, variant(lambda d: d.update(default_edition="zzz")))
+    assert any("zzz" in m and "default_edition" in m for m in msgs), msgs
+
+
+def test_wrong_top_level_type(tmp_path):
+    msgs = problems_of(tmp_path, "[1, 2, 3]")
+    assert msgs and msgs[0].startswith("$")
+
+
+def test_load_document_does_not_touch_anything_on_failure():
+    with pytest.raises(DatasetError):
+        load_document({"format": "nope"})
+
+
+def test_quality_warnings(tmp_path):
+    def mutate(doc):
+        doc["editions"][0]["units"][4]["name"] = "Division des partenariats internationaux"
+        doc["editions"][0]["units"][4]["mandate"] = []
+
+    ds = load_dataset(write_doc(tmp_path, variant(mutate)))
+    warnings = [str(w) for w in quality_warnings(ds)]
+    assert any("sans mandat" in w and "div-a2" in w for w in warnings), warnings
+    assert any("déjà utilisé" in w for w in warnings), warnings
+
+
+def test_bundled_dataset_loads():
+    ds = load_dataset()
+    assert ds.edition().coverage == "full"
+    assert len(ds.edition()) > 100
