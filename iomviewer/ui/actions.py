@@ -1,0 +1,125 @@
+"""Every QAction, shortcut and menu of the main window, declared once.
+
+Actions only carry intent (their `triggered`/`toggled` signals); the main
+window connects them to what they do.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenuBar, QStyle, QWidget
+
+# Icon names from the freedesktop icon theme, with Qt's built-in fallbacks for
+# desktops that ship no theme.
+_ICONS = {
+    "open": ("document-open", QStyle.StandardPixmap.SP_DialogOpenButton),
+    "export": ("document-save-as", QStyle.StandardPixmap.SP_DialogSaveButton),
+    "print": ("document-print", QStyle.StandardPixmap.SP_FileDialogDetailedView),
+    "quit": ("application-exit", QStyle.StandardPixmap.SP_DialogCloseButton),
+    "back": ("go-previous", QStyle.StandardPixmap.SP_ArrowBack),
+    "forward": ("go-next", QStyle.StandardPixmap.SP_ArrowForward),
+    "find": ("edit-find", QStyle.StandardPixmap.SP_FileDialogContentsView),
+    "zoom_in": ("zoom-in", QStyle.StandardPixmap.SP_ArrowUp),
+    "zoom_out": ("zoom-out", QStyle.StandardPixmap.SP_ArrowDown),
+    "fit": ("zoom-fit-best", QStyle.StandardPixmap.SP_TitleBarMaxButton),
+    "about": ("help-about", QStyle.StandardPixmap.SP_MessageBoxInformation),
+}
+
+
+def _icon(widget: QWidget, name: str) -> QIcon:
+    theme_name, fallback = _ICONS[name]
+    return QIcon.fromTheme(theme_name, widget.style().standardIcon(fallback))
+
+
+class Actions(QObject):
+    """The window's actions, grouped by menu."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        tr = self.tr
+        w = window
+
+        def act(text: str, *, icon: str | None = None, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+            action = QAction(text, w)
+            if icon:
+                action.setIcon(_icon(w, icon))
+            if shortcut is not None:
+                action.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+            if tip:
+                action.setStatusTip(tip)
+                action.setToolTip(tip)
+            action.setCheckable(checkable)
+            w.addAction(action)  # shortcuts work wherever the focus is
+            return action
+
+        # Fichier
+        self.open = act(tr("&Ouvrir un jeu de données…"), icon="open", shortcut=QKeySequence.StandardKey.Open,
+                        tip=tr("Ouvrir un autre fichier de données JSON"))
+        self.export = act(tr("&Exporter l'organigramme…"), icon="export", shortcut="Ctrl+E",
+                          tip=tr("Exporter en SVG, PDF ou PNG"))
+        self.print = act(tr("&Imprimer…"), icon="print", shortcut=QKeySequence.StandardKey.Print,
+                         tip=tr("Imprimer l'organigramme, avec aperçu"))
+        self.quit = act(tr("&Quitter"), icon="quit", shortcut=QKeySequence.StandardKey.Quit)
+        # Édition
+        self.copy = act(tr("&Copier"), shortcut=QKeySequence.StandardKey.Copy,
+                        tip=tr("Copier le texte sélectionné, ou le nom de l'unité"))
+        self.find = act(tr("&Rechercher…"), icon="find", shortcut=QKeySequence.StandardKey.Find,
+                        tip=tr("Rechercher une unité par nom, sigle ou mandat"))
+        # Aller
+        self.back = act(tr("&Précédent"), icon="back", shortcut=QKeySequence.StandardKey.Back,
+                        tip=tr("Revenir à l'unité précédente"))
+        self.forward = act(tr("&Suivant"), icon="forward", shortcut=QKeySequence.StandardKey.Forward,
+                           tip=tr("Aller à l'unité suivante"))
+        self.go_parent = act(tr("Unité &parente"), shortcut="Alt+Up", tip=tr("Sélectionner l'unité parente"))
+        # Affichage
+        self.zoom_in = act(tr("Zoom &avant"), icon="zoom_in", shortcut=QKeySequence.StandardKey.ZoomIn)
+        self.zoom_out = act(tr("Zoom a&rrière"), icon="zoom_out", shortcut=QKeySequence.StandardKey.ZoomOut)
+        self.fit = act(tr("&Ajuster à la fenêtre"), icon="fit", shortcut="Ctrl+0",
+                       tip=tr("Afficher tout l'organigramme"))
+        self.actual_size = act(tr("Taille &réelle"), shortcut="Ctrl+1")
+        self.center = act(tr("&Centrer sur la sélection"), shortcut="Ctrl+L")
+        self.top_down = act(tr("De &haut en bas"), checkable=True, tip=tr("Organigramme vertical"))
+        self.left_right = act(tr("De &gauche à droite"), checkable=True, tip=tr("Organigramme horizontal"))
+        direction = QActionGroup(self)
+        direction.addAction(self.top_down)
+        direction.addAction(self.left_right)
+        self.compact = act(tr("&Compact"), checkable=True,
+                           tip=tr("Empiler les unités terminales en colonne"))
+        self.branch_only = act(tr("&Branche sélectionnée seulement"), checkable=True, shortcut="Ctrl+B",
+                               tip=tr("N'afficher que la branche de l'unité sélectionnée"))
+        self.show_links = act(tr("Liens &secondaires"), checkable=True,
+                              tip=tr("Afficher les liens de supervision, d'appui et les autres lectures"))
+        self.toggle_collapse = act(tr("&Replier / déplier l'unité"), shortcut="Ctrl+K",
+                                   tip=tr("Masquer ou montrer les unités rattachées dans l'organigramme"))
+        self.expand_all = act(tr("&Tout déplier"), tip=tr("Montrer toutes les unités repliées"))
+        self.lang_fr = act("Français", checkable=True)
+        self.lang_en = act("English", checkable=True)
+        languages = QActionGroup(self)
+        languages.addAction(self.lang_fr)
+        languages.addAction(self.lang_en)
+        # Aide
+        self.about = act(tr("À &propos d'iomviewer"), icon="about")
+        self.about_qt = act(tr("À propos de &Qt"))
+        self.about_qt.triggered.connect(QApplication.aboutQt)
+
+    def build_menus(self, bar: QMenuBar) -> None:
+        tr = self.tr
+        menu = bar.addMenu(tr("&Fichier"))
+        menu.addActions([self.open, self.export, self.print])
+        menu.addSeparator()
+        menu.addAction(self.quit)
+        menu = bar.addMenu(tr("&Édition"))
+        menu.addActions([self.copy, self.find])
+        menu = bar.addMenu(tr("&Aller"))
+        menu.addActions([self.back, self.forward, self.go_parent])
+        menu = bar.addMenu(tr("&Affichage"))
+        menu.addActions([self.zoom_in, self.zoom_out, self.fit, self.actual_size, self.center])
+        menu.addSeparator()
+        menu.addActions([self.top_down, self.left_right, self.compact, self.branch_only, self.show_links])
+        menu.addSeparator()
+        menu.addActions([self.toggle_collapse, self.expand_all])
+        menu.addSeparator()
+        languages = menu.addMenu(tr("&Langue"))
+        languages.addActions([self.lang_fr, self.lang_en])
+        menu = bar.addMenu(tr("Aid&e"))
+        menu.addActions([self.about, self.about_qt])

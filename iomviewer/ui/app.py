@@ -1,0 +1,195 @@
+"""Start the desktop app: QApplication, translators, settings, error handler, window.
+
+create_app() builds the application without running it (tests use it);
+run_gui() is what `iomviewer` with no subcommand calls.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from argparse import Namespace
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QProcess, QTimer, QTranslator
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from iomviewer import __version__
+from iomviewer.resources import resource
+from iomviewer.ui.errors import ErrorHandler, setup_logging
+from iomviewer.ui.i18n import set_language
+from iomviewer.ui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SMOKE_TIMEOUT_MS = 60_000
+
+
+def choose_language(requested: str | None, settings: Settings) -> str:
+    """--lang, else the saved choice, else the system locale; French by default."""
+    if requested in ("fr", "en"):
+        return requested
+    saved = settings.get("ui/lang")
+    if saved:
+        return saved
+    system = QLocale.system().name()
+    return "en" if system.startswith("en") else "fr"
+
+
+def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
+    """Qt's own strings (qtbase_xx) and ours; the source language is French."""
+    translators = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_tr = QTranslator(app)
+    if qt_tr.load(f"qtbase_{lang}", qt_dir):
+        translators.append(qt_tr)
+    if lang != "fr":
+        ours = QTranslator(app)
+        if ours.load(f"iomviewer_{lang}", str(resource("i18n"))):
+            translators.append(ours)
+        else:
+            log.warning("no %s translation found in %s", lang, resource("i18n"))
+    for t in translators:
+        app.installTranslator(t)
+    return translators
+
+
+def create_app(argv: list[str] | None = None, lang: str | None = None) -> tuple[QApplication, Settings, ErrorHandler]:
+    QApplication.setOrganizationName("iomviewer")
+    QApplication.setApplicationName("iomviewer")
+    QApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    icon = resource("icons", "iomviewer.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("iomviewer")
+    settings = Settings()
+    language = choose_language(lang, settings)
+    set_language(language)
+    app._iomviewer_translators = install_translators(app, language)  # keep them alive
+    errors = ErrorHandler().install()
+    return app, settings, errors
+
+
+def _initial_dataset(path: str | None):
+    """The requested dataset, or the bundled one with the reason it was refused."""
+    from iomviewer.core.loading import DatasetError, load_dataset
+
+    refused = None
+    if path:
+        try:
+            return load_dataset(path), None
+        except DatasetError as exc:
+            refused = exc
+            refused.path = path
+    return load_dataset(), refused
+
+
+def restart_in(lang: str, settings: Settings, window) -> None:
+    """Save the language, and offer to restart now to apply it."""
+    settings.set("ui/lang", lang)
+    settings.sync()
+    answer = QMessageBox.question(
+        window,
+        QApplication.translate("App", "Langue de l'interface"),
+        QApplication.translate("App", "La langue choisie s'appliquera au prochain démarrage. Redémarrer maintenant ?"),
+    )
+    if answer == QMessageBox.StandardButton.Yes:
+        argv = list(getattr(sys, "orig_argv", [sys.executable, *sys.argv]))
+        argv = [a for a in argv if not a.startswith("--lang")]
+        if window.close():
+            QProcess.startDetached(argv[0], argv[1:])
+
+
+def run_gui(args: Namespace) -> int:
+    started = time.perf_counter()
+    setup_logging(getattr(args, "verbose", False))
+    app, settings, errors = create_app(lang=args.lang)
+    from iomviewer.core.loading import DatasetError
+    from iomviewer.ui.main_window import MainWindow
+
+    try:
+        dataset, refused = _initial_dataset(args.data)
+    except DatasetError as exc:  # the bundled data itself is broken
+        print(f"iomviewer : données intégrées invalides — {exc}", file=sys.stderr)
+        return 2
+    window = MainWindow(dataset, settings)
+    window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
+    if args.edition:
+        if dataset.has_edition(args.edition):
+            window.set_edition(args.edition)
+        else:
+            print(f"iomviewer : édition inconnue « {args.edition} »", file=sys.stderr)
+            if args.smoke_test:
+                return 2
+    if not _select_initial(window, args.select, settings.get("data/selection")) and args.smoke_test and args.select:
+        print(f"iomviewer : aucune unité « {args.select} »", file=sys.stderr)
+        return 2
+    window.restore_geometry()
+    window.show()
+    if refused is not None:
+        from iomviewer.ui.dialogs import show_dataset_problems
+
+        show_dataset_problems(window, refused, args.data)
+        if args.smoke_test:
+            print(f"iomviewer : {args.data} refusé — {refused}", file=sys.stderr)
+            return 2
+    if args.smoke_test:
+        return _smoke_test(app, window, errors, started)
+    code = app.exec()
+    errors.uninstall()
+    return code
+
+
+def _select_initial(window, requested: str | None, saved: str) -> bool:
+    from iomviewer.core.search import find_units
+
+    if requested:
+        found = find_units(window.edition, requested)
+        if len(found) >= 1:
+            return window.select_unit(found[0].id, origin="code")
+        return False
+    if saved and saved in window.edition:
+        return window.select_unit(saved, origin="code", record=True)
+    return True
+
+
+def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float) -> int:
+    """Wait until tree, chart and pane are populated and painted; print one line."""
+    outcome: dict[str, object] = {}
+
+    def ready() -> None:
+        if outcome:
+            return
+        app.processEvents()
+        window.repaint()
+        tree_rows = window.tree.visible_unit_count() if hasattr(window.tree, "visible_unit_count") else None
+        chart_units = window.chart.unit_count()
+        if not chart_units:
+            outcome["error"] = "l'organigramme est vide"
+        elif errors.caught:
+            outcome["error"] = f"{len(errors.caught)} exception(s) interceptée(s) : {errors.caught[-1].strip().splitlines()[-1]}"
+        else:
+            outcome["line"] = (
+                f"iomviewer smoke test: ready in {time.perf_counter() - started:.2f} s — "
+                f"édition {window.edition.id}, {len(window.edition)} unités, {chart_units} dans l'organigramme"
+                + (f", sélection {window.selected_unit}" if window.selected_unit else "")
+                + f", plateforme {QApplication.platformName()}"
+            )
+        app.quit()
+
+    def on_chart_ready() -> None:
+        QTimer.singleShot(50, ready)  # let the first paint of the new scene happen
+
+    window.chart_ready.connect(on_chart_ready)
+    if window.chart.unit_count():
+        on_chart_ready()
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: (outcome.setdefault("error", "délai dépassé"), app.quit()))
+    app.exec()
+    window.close()
+    errors.uninstall()
+    if "line" in outcome:
+        print(outcome["line"])
+        return 0
+    print(f"iomviewer smoke test failed: {outcome.get('error', 'inconnu')}", file=sys.stderr)
+    return 1

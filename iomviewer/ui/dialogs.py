@@ -1,0 +1,58 @@
+"""Small dialogs: the problems of a dataset that cannot be opened, and À propos."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from iomviewer.core.model import Dataset
+
+_MAX_LISTED = 20
+
+
+def _tr(text: str) -> str:
+    return QApplication.translate("Dialogs", text)
+
+
+def problem_lines(exc: BaseException) -> list[str]:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [str(p) for p in problems]
+    return [f"{type(exc).__name__}: {exc}"]
+
+
+def show_dataset_problems(parent: QWidget | None, exc: BaseException, path: str | None = None) -> QMessageBox:
+    """Tell the user why a file cannot be opened; the current data stays loaded."""
+    lines = problem_lines(exc)
+    path = path or getattr(exc, "path", None) or ""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_tr("Jeu de données invalide"))
+    box.setText(_tr("Le fichier {0} ne peut pas être ouvert : {1} problème(s). "
+                    "Les données actuelles restent chargées.").format(path, len(lines)))
+    shown = "\n".join(f"• {line}" for line in lines[:_MAX_LISTED])
+    if len(lines) > _MAX_LISTED:
+        shown += "\n" + _tr("… et {0} autre(s)").format(len(lines) - _MAX_LISTED)
+    box.setInformativeText(shown)
+    box.setDetailedText("\n".join(lines))
+    box.setObjectName("dataset-problems")
+    box.open()  # not exec(): the event loop (and tests) go on
+    return box
+
+
+def about_text(dataset: Dataset, version: str) -> str:
+    esc = html.escape
+    editions = "".join(
+        f"<li><b>{esc(e.label)}</b> — {esc(e.period.label)}, {len(e)} "
+        + esc(_tr("unités")) + (" — " + esc(_tr("partielle")) if e.is_partial else "") + "</li>"
+        for e in dataset.editions
+    )
+    sources = "".join(f"<li>{esc(s.file)} — {esc(s.title)}</li>" for s in dataset.sources)
+    return (
+        f"<h3>iomviewer {esc(version)}</h3>"
+        + "<p>" + esc(_tr("Explorer l'organisation de l'OIM : arbre, organigramme Graphviz, mandats, "
+                          "recherche, comparaison et export.")) + "</p>"
+        + f"<p><b>{esc(_tr('Éditions des données'))}</b></p><ul>{editions}</ul>"
+        + f"<p><b>{esc(_tr('Sources'))}</b></p><ul>{sources}</ul>"
+        + "<p>" + esc(_tr("Les textes sont repris mot pour mot des pages sources, en français.")) + "</p>"
+    )

@@ -1,0 +1,405 @@
+"""The main window: composes tree, chart and detail pane and routes their signals.
+
+Selection is a unit id; every view is told about it, none talks to another
+directly.  Work that may be slow (layout, search index, loading a file) goes
+through TaskRunner workers.
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSpinBox,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iomviewer import __version__
+from iomviewer.core.model import Dataset, Edition
+from iomviewer.ui.actions import Actions
+from iomviewer.ui.chart_controller import ChartController
+from iomviewer.ui.chart_view import ChartView
+from iomviewer.ui.detail_pane import DetailPane
+from iomviewer.ui.navigation import NavigationHistory
+from iomviewer.ui.search_box import SearchBox
+from iomviewer.ui.settings import Settings
+from iomviewer.ui.tree_panel import TreePanel
+from iomviewer.ui.workers import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+def _build_search_index(edition: Edition):
+    from iomviewer.core.search import SearchIndex
+
+    return edition.id, SearchIndex(edition)
+
+
+def _load_file(path: str) -> Dataset:
+    from iomviewer.core.loading import load_dataset
+
+    return load_dataset(path)
+
+
+class MainWindow(QMainWindow):
+    selection_changed = Signal(str)
+    chart_ready = Signal()
+    language_change_requested = Signal(str)
+
+    def __init__(self, dataset: Dataset, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.dataset = dataset
+        self.edition = dataset.edition()
+        self.history = NavigationHistory()
+        self._selected: str | None = None
+        self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
+
+        self.layout_runner = TaskRunner(self)  # Graphviz: one job at a time
+        self.task_runner = TaskRunner(self)  # search index, file loading
+        self.task_runner.finished.connect(self._on_task_finished)
+        self.task_runner.failed.connect(self._on_task_failed)
+
+        self.actions_ = Actions(self)
+        self._build_widgets()
+        self.actions_.build_menus(self.menuBar())
+        self._build_toolbar()
+        self.chart_controller = ChartController(self.layout_runner, self)
+        self._connect()
+        self._restore_options()
+        self._apply_dataset(dataset, self.settings.get("data/edition") or None)
+        QApplication.instance().installEventFilter(self)
+
+    # --- construction ------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.search = SearchBox()
+        self.tree = TreePanel()
+        left = QWidget()
+        column = QVBoxLayout(left)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.search)
+        column.addWidget(self.tree, 1)
+
+        self.chart = ChartView()
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        self.notice.setStyleSheet("QLabel { background: #fff4d6; color: #4a3b00; padding: 4px 8px; }")
+        centre = QWidget()
+        middle = QVBoxLayout(centre)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setSpacing(0)
+        middle.addWidget(self.notice)
+        middle.addWidget(self.chart, 1)
+
+        self.detail = DetailPane()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.zoom_label = QLabel()
+        self.statusBar().addPermanentWidget(self.zoom_label)
+
+    def _build_toolbar(self) -> None:
+        a = self.actions_
+        bar = QToolBar(self.tr("Barre d'outils"))
+        bar.setObjectName("main-toolbar")
+        bar.addActions([a.back, a.forward])
+        bar.addSeparator()
+        bar.addWidget(QLabel(self.tr(" Édition : ")))
+        self.edition_box = QComboBox()
+        self.edition_box.setAccessibleName(self.tr("Édition"))
+        self.edition_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        bar.addWidget(self.edition_box)
+        bar.addSeparator()
+        bar.addActions([a.top_down, a.left_right, a.compact, a.branch_only])
+        bar.addWidget(QLabel(self.tr(" Profondeur : ")))
+        self.depth_box = QSpinBox()
+        self.depth_box.setRange(0, 50)
+        self.depth_box.setSpecialValueText(self.tr("toutes"))
+        self.depth_box.setAccessibleName(self.tr("Profondeur affichée"))
+        self.depth_box.setToolTip(self.tr("Nombre de niveaux affichés sous la racine (0 : tous)"))
+        bar.addWidget(self.depth_box)
+        bar.addSeparator()
+        bar.addActions([a.zoom_out, a.fit, a.zoom_in])
+        self.addToolBar(bar)
+
+    def _connect(self) -> None:
+        a = self.actions_
+        a.quit.triggered.connect(self.close)
+        a.open.triggered.connect(self.open_file_dialog)
+        a.find.triggered.connect(self.search.focus_search)
+        a.copy.triggered.connect(self.copy_selection)
+        a.back.triggered.connect(self.go_back)
+        a.forward.triggered.connect(self.go_forward)
+        a.go_parent.triggered.connect(self.go_parent)
+        a.zoom_in.triggered.connect(self.chart.zoom_in)
+        a.zoom_out.triggered.connect(self.chart.zoom_out)
+        a.fit.triggered.connect(self.chart.fit_all)
+        a.actual_size.triggered.connect(self.chart.reset_zoom)
+        a.center.triggered.connect(self.chart.center_on_selection)
+        a.top_down.triggered.connect(lambda: self._set_chart_option("chart/rankdir", "TB", rankdir="TB"))
+        a.left_right.triggered.connect(lambda: self._set_chart_option("chart/rankdir", "LR", rankdir="LR"))
+        a.compact.toggled.connect(lambda on: self._set_chart_option("chart/compact", on, compact=on))
+        a.show_links.toggled.connect(lambda on: self._set_chart_option("chart/show_links", on, show_links=on))
+        a.branch_only.toggled.connect(self._set_branch_only)
+        a.toggle_collapse.triggered.connect(lambda: self._selected and self.chart_controller.toggle_collapsed(self._selected))
+        a.expand_all.triggered.connect(self.chart_controller.expand_all)
+        a.lang_fr.triggered.connect(lambda: self.language_change_requested.emit("fr"))
+        a.lang_en.triggered.connect(lambda: self.language_change_requested.emit("en"))
+        a.about.triggered.connect(self.show_about)
+        self.depth_box.valueChanged.connect(self._set_depth)
+        self.edition_box.activated.connect(self._on_edition_chosen)
+
+        self.tree.unit_activated.connect(lambda uid: self.select_unit(uid, origin="tree"))
+        self.chart.unit_clicked.connect(lambda uid: self.select_unit(uid, origin="chart"))
+        self.chart.toggle_collapse_requested.connect(self.chart_controller.toggle_collapsed)
+        self.chart.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        self.detail.unit_link_activated.connect(lambda uid: self.select_unit(uid, origin="detail"))
+        self.search.result_chosen.connect(lambda uid: self.select_unit(uid, origin="search"))
+        self.search.query_changed.connect(self._on_query_changed)
+        self.search.cleared.connect(lambda: self._on_query_changed(""))
+
+        self.chart_controller.layout_ready.connect(self._on_layout_ready)
+        self.chart_controller.layout_failed.connect(self._on_layout_failed)
+        self.chart_controller.busy_changed.connect(
+            lambda busy: self.chart.set_busy(busy, self.tr("Mise en page…")))
+
+    def _restore_options(self) -> None:
+        s, a = self.settings, self.actions_
+        rankdir = s.get("chart/rankdir")
+        (a.top_down if rankdir == "TB" else a.left_right).setChecked(True)
+        for action, key in ((a.compact, "chart/compact"), (a.show_links, "chart/show_links")):
+            action.blockSignals(True)
+            action.setChecked(s.get(key))
+            action.blockSignals(False)
+        a.branch_only.blockSignals(True)
+        a.branch_only.setChecked(s.get("chart/scope") == "branch")
+        a.branch_only.blockSignals(False)
+        self.depth_box.blockSignals(True)
+        self.depth_box.setValue(s.get("chart/depth"))
+        self.depth_box.blockSignals(False)
+        from iomviewer.ui.i18n import current_language
+
+        (a.lang_en if current_language() == "en" else a.lang_fr).setChecked(True)
+        self.chart_controller.set_options(
+            rankdir=rankdir, compact=s.get("chart/compact"), show_links=s.get("chart/show_links"),
+            depth=s.get("chart/depth") or None)
+        self.chart_controller.set_branch_only(s.get("chart/scope") == "branch")
+
+    def restore_geometry(self) -> None:
+        s = self.settings
+        if not s.get("window/geometry").isEmpty():
+            self.restoreGeometry(s.get("window/geometry"))
+        else:
+            screen = QGuiApplication.primaryScreen()
+            size = screen.availableGeometry().size() * 0.85 if screen else None
+            self.resize(size if size else self.sizeHint())
+        if not s.get("window/state").isEmpty():
+            self.restoreState(s.get("window/state"))
+        if not s.get("window/splitter").isEmpty():
+            self.splitter.restoreState(s.get("window/splitter"))
+        else:
+            total = max(self.width(), 900)
+            self.splitter.setSizes([int(total * 0.22), int(total * 0.5), int(total * 0.28)])
+
+    # --- dataset and edition -----------------------------------------------------
+    def _apply_dataset(self, dataset: Dataset, edition_id: str | None = None) -> None:
+        self.dataset = dataset
+        self.edition_box.clear()
+        for e in dataset.editions:
+            text = e.label + (self.tr(" (partielle)") if e.is_partial else "")
+            self.edition_box.addItem(text, e.id)
+            self.edition_box.setItemData(self.edition_box.count() - 1, e.period.label, Qt.ItemDataRole.ToolTipRole)
+        wanted = edition_id if edition_id and dataset.has_edition(edition_id) else dataset.default_edition
+        self.set_edition(wanted)
+
+    def set_edition(self, edition_id: str) -> None:
+        edition = self.dataset.edition(edition_id)
+        previous = self._selected
+        self.edition = edition
+        self.edition_box.setCurrentIndex(self.edition_box.findData(edition_id))
+        self.history.retain({u.id for u in edition.units})
+        self.tree.set_edition(edition)
+        self.search.set_index(None)
+        self.task_runner.submit("index", _build_search_index, edition)
+        self.chart_controller.set_edition(edition, id(self.dataset))
+        self.notice.setVisible(edition.is_partial)
+        if edition.is_partial:
+            self.notice.setText(self.tr("Édition partielle : {0}").format(edition.coverage_note or ""))
+        self._selected = None
+        if previous and previous in edition:
+            self.select_unit(previous, origin="edition", record=False)
+        else:
+            if previous:
+                name = previous
+                for e in self.dataset.editions:
+                    if previous in e:
+                        name = e.unit(previous).name
+                self.statusBar().showMessage(
+                    self.tr("« {0} » n'existe pas dans l'édition « {1} ».").format(name, edition.label), 10000)
+            self.detail.show_unit(self.dataset, edition, None)
+            self.chart.select_unit(None, center=False)
+        self._update_navigation_actions()
+
+    def _on_edition_chosen(self, index: int) -> None:
+        edition_id = self.edition_box.itemData(index)
+        if edition_id and edition_id != self.edition.id:
+            self.set_edition(edition_id)
+
+    # --- selection -----------------------------------------------------------------
+    def select_unit(self, unit_id: str | None, *, origin: str = "code", record: bool = True) -> bool:
+        if unit_id is None or unit_id not in self.edition:
+            return False
+        changed = unit_id != self._selected
+        self._selected = unit_id
+        if record:
+            self.history.visit(unit_id)
+        if origin != "tree":
+            self.tree.select_unit(unit_id)
+        self.chart.select_unit(unit_id, center=origin != "chart")
+        self.detail.show_unit(self.dataset, self.edition, unit_id)
+        if origin != "chart":
+            self.chart_controller.set_selection(unit_id)
+        self._update_navigation_actions()
+        if changed:
+            self.selection_changed.emit(unit_id)
+        return True
+
+    @property
+    def selected_unit(self) -> str | None:
+        return self._selected
+
+    def go_back(self) -> None:
+        self.select_unit(self.history.back(), origin="history", record=False)
+
+    def go_forward(self) -> None:
+        self.select_unit(self.history.forward(), origin="history", record=False)
+
+    def go_parent(self) -> None:
+        if self._selected:
+            self.select_unit(self.edition.unit(self._selected).parent, origin="code")
+
+    def _update_navigation_actions(self) -> None:
+        self.actions_.back.setEnabled(self.history.can_go_back())
+        self.actions_.forward.setEnabled(self.history.can_go_forward())
+        self.actions_.go_parent.setEnabled(bool(self._selected and self.edition.unit(self._selected).parent))
+
+    def eventFilter(self, watched, event: QEvent) -> bool:
+        # Mouse back/forward buttons anywhere in the window: child widgets (the
+        # chart, the tree) would otherwise swallow the press.
+        if event.type() == QEvent.Type.MouseButtonPress:
+            button = event.button()
+            if button == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if button == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        return super().eventFilter(watched, event)
+
+    def copy_selection(self) -> None:
+        focus = self.focusWidget()
+        if focus is not None and hasattr(focus, "copy") and focus is not self.tree:
+            focus.copy()  # selected text in the detail pane or search field
+        elif self._selected:
+            QGuiApplication.clipboard().setText(self.edition.unit(self._selected).name)
+
+    # --- search ----------------------------------------------------------------------
+    def _on_query_changed(self, query: str) -> None:
+        index = getattr(self, "_search_index", None)
+        ids = index.matching_ids(query) if index is not None and query.strip() else set()
+        self.tree.set_highlighted(ids)
+        self.chart.set_highlighted(ids)
+        if query.strip():
+            self.statusBar().showMessage(self.tr("{0} unité(s) correspondent à « {1} »").format(len(ids), query), 5000)
+
+    # --- chart ------------------------------------------------------------------------
+    def _set_chart_option(self, key: str, value, **change) -> None:
+        self.settings.set(key, value)
+        self.chart_controller.set_options(**change)
+
+    def _set_depth(self, depth: int) -> None:
+        self._set_chart_option("chart/depth", depth, depth=depth or None)
+
+    def _set_branch_only(self, on: bool) -> None:
+        self.settings.set("chart/scope", "branch" if on else "all")
+        self.chart_controller.set_selection(self._selected)
+        self.chart_controller.set_branch_only(on)
+
+    def _on_layout_ready(self, layout) -> None:
+        first = not getattr(self, "_had_layout", False)
+        self._had_layout = True
+        self.chart.set_layout(layout)
+        self.chart.select_unit(self._selected, center=False)
+        query = self.search.query() if hasattr(self.search, "query") else ""
+        if query:
+            self._on_query_changed(query)
+        if first:
+            self.chart.fit_all()
+        self.chart_ready.emit()
+
+    def _on_layout_failed(self, message: str) -> None:
+        self.statusBar().showMessage(self.tr("La mise en page a échoué : {0}").format(message), 15000)
+
+    # --- workers -------------------------------------------------------------------------
+    def _on_task_finished(self, key: str, result) -> None:
+        if key == "index":
+            edition_id, index = result
+            if edition_id == self.edition.id:
+                self._search_index = index
+                self.search.set_index(index)
+        elif key == "load":
+            self._apply_dataset(result)
+            self.settings.set("data/file", result.path or "")
+            self.statusBar().showMessage(self.tr("Jeu de données ouvert : {0}").format(result.path), 8000)
+
+    def _on_task_failed(self, key: str, exc, tb: str) -> None:
+        if key == "load":
+            from iomviewer.ui.dialogs import show_dataset_problems
+
+            show_dataset_problems(self, exc)
+
+    def open_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Ouvrir un jeu de données"), "", self.tr("Données JSON (*.json);;Tous les fichiers (*)"))
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> None:
+        self.statusBar().showMessage(self.tr("Chargement de {0}…").format(path))
+        self.task_runner.submit("load", _load_file, path)
+
+    # --- about and closing -------------------------------------------------------------
+    def show_about(self) -> None:
+        from iomviewer.ui.dialogs import about_text
+
+        QMessageBox.about(self, self.tr("À propos d'iomviewer"), about_text(self.dataset, __version__))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        s = self.settings
+        s.set("window/geometry", self.saveGeometry())
+        s.set("window/state", self.saveState())
+        s.set("window/splitter", self.splitter.saveState())
+        s.set("data/edition", self.edition.id)
+        s.set("data/selection", self._selected or "")
+        s.sync()
+        self.layout_runner.cancel("layout")
+        self.layout_runner.wait(5000)
+        self.task_runner.wait(5000)
+        super().closeEvent(event)

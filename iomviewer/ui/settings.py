@@ -1,0 +1,98 @@
+"""Typed settings over QSettings, with defaults and tolerance for bad values.
+
+The table of options is built by a function (not at import time, ReText-style
+configOptions) and every read is checked against its type and allowed values:
+a corrupt or outdated value falls back to the default instead of crashing.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QByteArray, QSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Option:
+    type: type
+    default: Any
+    check: Callable[[Any], bool] = lambda value: True
+
+
+def options() -> dict[str, Option]:
+    return {
+        "window/geometry": Option(QByteArray, QByteArray()),
+        "window/state": Option(QByteArray, QByteArray()),
+        "window/splitter": Option(QByteArray, QByteArray()),
+        "data/file": Option(str, ""),
+        "data/edition": Option(str, ""),
+        "data/selection": Option(str, ""),
+        "chart/rankdir": Option(str, "TB", lambda v: v in ("TB", "LR")),
+        "chart/compact": Option(bool, True),
+        "chart/scope": Option(str, "all", lambda v: v in ("all", "branch")),
+        "chart/depth": Option(int, 0, lambda v: 0 <= v <= 50),  # 0 = every level
+        "chart/show_links": Option(bool, True),
+        "ui/lang": Option(str, "", lambda v: v in ("", "fr", "en")),
+        "export/format": Option(str, "pdf", lambda v: v in ("svg", "pdf", "png")),
+        "export/page": Option(str, "slide", lambda v: v in ("fit", "a4", "a3", "letter", "slide")),
+        "export/landscape": Option(bool, True),
+        "export/scope": Option(str, "all", lambda v: v in ("all", "branch", "view")),
+        "export/legend": Option(bool, True),
+        "export/dpi": Option(int, 150, lambda v: 36 <= v <= 1200),
+        "export/folder": Option(str, ""),
+    }
+
+
+def _convert(raw: Any, kind: type) -> Any:
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.lower() in ("true", "false", "1", "0"):
+            return raw.lower() in ("true", "1")
+        if isinstance(raw, int):
+            return bool(raw)
+        raise ValueError(raw)
+    if kind is int:
+        if isinstance(raw, bool):
+            raise ValueError(raw)
+        return int(raw)
+    if kind is QByteArray:
+        if isinstance(raw, (QByteArray, bytes)):
+            return QByteArray(raw)
+        raise ValueError(raw)
+    if isinstance(raw, kind):
+        return raw
+    raise ValueError(raw)
+
+
+class Settings:
+    """Read and write the app's settings by key, typed and validated."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._store = store if store is not None else QSettings()
+        self._options = options()
+
+    def get(self, key: str) -> Any:
+        option = self._options[key]
+        raw = self._store.value(key)
+        if raw is None:
+            return option.default
+        try:
+            value = _convert(raw, option.type)
+            if option.check(value):
+                return value
+        except (TypeError, ValueError, OverflowError):
+            pass
+        log.info("ignoring invalid setting %s=%r", key, raw)
+        return option.default
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in self._options:
+            raise KeyError(key)
+        self._store.setValue(key, value)
+
+    def sync(self) -> None:
+        self._store.sync()

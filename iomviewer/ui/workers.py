@@ -1,0 +1,153 @@
+"""Run slow work (Graphviz layout, export, loading) off the GUI thread.
+
+A small task helper in the spirit of git-cola's qtutils.Task: each job runs on
+a QThreadPool and its result comes back to the GUI thread through a queued
+signal.  Jobs are grouped by key ("layout", "export", …); every submit under a
+key gets a new generation number and only the newest generation's result is
+delivered, so a stale layout never overwrites a newer one.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside a job that noticed its token was cancelled."""
+
+
+class CancelToken:
+    """Handed to jobs that accept it, so they can stop early and report progress."""
+
+    def __init__(self, report: Callable[[int, int, str], None]) -> None:
+        self._event = threading.Event()
+        self._report = report
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def check(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+    def progress(self, done: int, total: int, message: str = "") -> None:
+        self.check()
+        self._report(done, total, message)
+
+
+class _Signals(QObject):
+    # Emitted from the worker thread; the receiver lives in the GUI thread, so
+    # Qt queues the call there.
+    done = Signal(str, int, object)
+    error = Signal(str, int, object, str)
+    progress = Signal(str, int, int, int, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, signals: _Signals, key: str, generation: int, fn: Callable[..., Any],
+                 args: tuple, token: CancelToken | None) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._signals, self._key, self._gen = signals, key, generation
+        self._fn, self._args, self._token = fn, args, token
+
+    def run(self) -> None:  # worker thread
+        try:
+            if self._token is not None:
+                result = self._fn(*self._args, token=self._token)
+            else:
+                result = self._fn(*self._args)
+        except BaseException as exc:  # reported, never lost in a thread (Cancelled too:
+            # the runner counts it as settled and drops it as stale)
+            self._signals.error.emit(self._key, self._gen, exc, traceback.format_exc())
+            return
+        self._signals.done.emit(self._key, self._gen, result)
+
+
+class TaskRunner(QObject):
+    """Submit callables by key; receive the newest result per key on the GUI thread."""
+
+    finished = Signal(str, object)  # key, result
+    failed = Signal(str, object, str)  # key, exception, traceback text
+    progress = Signal(str, int, int, str)  # key, done, total, message
+    busy_changed = Signal(str, bool)  # key, busy
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 1) -> None:
+        super().__init__(parent)
+        # Graphviz keeps global state; one thread at a time is the safe choice
+        # and layouts are sequential anyway.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._on_done)
+        self._signals.error.connect(self._on_error)
+        self._signals.progress.connect(self._on_progress)
+        self._generation: dict[str, int] = {}
+        self._tokens: dict[str, CancelToken] = {}
+        self._pending: dict[str, int] = {}
+
+    def submit(self, key: str, fn: Callable[..., Any], *args: Any, cancellable: bool = False) -> int:
+        """Run fn(*args) (with token=CancelToken if cancellable); supersede older jobs of key."""
+        generation = self._generation.get(key, 0) + 1
+        self._generation[key] = generation
+        old = self._tokens.pop(key, None)
+        if old is not None:
+            old.cancel()
+        token = None
+        if cancellable:
+            token = CancelToken(lambda d, t, m, k=key, g=generation: self._signals.progress.emit(k, g, d, t, m))
+            self._tokens[key] = token
+        was_busy = self.is_busy(key)
+        self._pending[key] = self._pending.get(key, 0) + 1
+        self._pool.start(_Job(self._signals, key, generation, fn, args, token))
+        if not was_busy:
+            self.busy_changed.emit(key, True)
+        return generation
+
+    def cancel(self, key: str) -> None:
+        """Drop the result of the running job of key and ask it to stop."""
+        self._generation[key] = self._generation.get(key, 0) + 1
+        token = self._tokens.pop(key, None)
+        if token is not None:
+            token.cancel()
+
+    def is_busy(self, key: str) -> bool:
+        return self._pending.get(key, 0) > 0
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until every job has ended (tests, shutdown)."""
+        return self._pool.waitForDone(msecs)
+
+    def _settle(self, key: str) -> None:
+        self._pending[key] = max(0, self._pending.get(key, 0) - 1)
+        if self._pending[key] == 0:
+            self.busy_changed.emit(key, False)
+
+    def _on_done(self, key: str, generation: int, result: object) -> None:
+        self._settle(key)
+        if generation == self._generation.get(key):
+            self._tokens.pop(key, None)
+            self.finished.emit(key, result)
+        else:
+            log.debug("dropping stale %s result (generation %d)", key, generation)
+
+    def _on_error(self, key: str, generation: int, exc: object, tb: str) -> None:
+        self._settle(key)
+        if generation == self._generation.get(key):
+            self._tokens.pop(key, None)
+            log.warning("%s failed: %s", key, tb)
+            self.failed.emit(key, exc, tb)
+
+    def _on_progress(self, key: str, generation: int, done: int, total: int, message: str) -> None:
+        if generation == self._generation.get(key):
+            self.progress.emit(key, done, total, message)

@@ -1,0 +1,100 @@
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QByteArray, QSettings
+
+from iomviewer.ui.settings import Settings
+from iomviewer.ui.workers import TaskRunner
+
+pytestmark = pytest.mark.gui
+
+
+def test_result_arrives_on_gui_thread(qtbot):
+    runner = TaskRunner()
+    main_thread = threading.get_ident()
+    seen = {}
+
+    def job(x):
+        seen["worker"] = threading.get_ident()
+        return x * 2
+
+    with qtbot.waitSignal(runner.finished, timeout=5000) as blocker:
+        runner.submit("k", job, 21)
+    assert blocker.args == ["k", 42]
+    assert seen["worker"] != main_thread
+
+
+def test_newer_request_supersedes_stale_one(qtbot):
+    runner = TaskRunner()
+    gate = threading.Event()
+    results = []
+    runner.finished.connect(lambda key, result: results.append(result))
+
+    def slow():
+        gate.wait(5)
+        return "stale"
+
+    runner.submit("layout", slow)
+    runner.submit("layout", lambda: "fresh")
+    gate.set()
+    qtbot.waitUntil(lambda: not runner.is_busy("layout"), timeout=5000)
+    assert results == ["fresh"]
+
+
+def test_failure_is_reported_not_lost(qtbot):
+    runner = TaskRunner()
+
+    def broken():
+        raise ValueError("boom")
+
+    with qtbot.waitSignal(runner.failed, timeout=5000) as blocker:
+        runner.submit("k", broken)
+    key, exc, tb = blocker.args
+    assert key == "k" and isinstance(exc, ValueError) and "boom" in tb
+
+
+def test_cancellable_job_stops_and_busy_settles(qtbot):
+    runner = TaskRunner()
+    progress = []
+    runner.progress.connect(lambda key, done, total, msg: progress.append(done))
+    started = threading.Event()
+
+    def long_job(token):
+        for i in range(1000):
+            started.set()
+            token.progress(i, 1000)
+            time.sleep(0.005)
+        return "finished"
+
+    results = []
+    runner.finished.connect(lambda k, r: results.append(r))
+    with qtbot.waitSignal(runner.busy_changed, timeout=5000, check_params_cb=lambda k, busy: not busy):
+        runner.submit("export", long_job, cancellable=True)
+        started.wait(5)
+        qtbot.waitUntil(lambda: len(progress) > 0, timeout=5000)
+        runner.cancel("export")
+    assert results == []
+
+
+def test_settings_defaults_and_corrupt_values(tmp_path):
+    store = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    s = Settings(store)
+    assert s.get("chart/compact") is True and s.get("chart/rankdir") == "TB"
+    store.setValue("chart/rankdir", "diagonal")
+    store.setValue("chart/depth", "lots")
+    store.setValue("chart/compact", "perhaps")
+    store.setValue("window/geometry", "not bytes")
+    store.setValue("export/dpi", 10**9)
+    assert s.get("chart/rankdir") == "TB"
+    assert s.get("chart/depth") == 0
+    assert s.get("chart/compact") is True
+    assert s.get("window/geometry") == QByteArray()
+    assert s.get("export/dpi") == 150
+    s.set("chart/compact", False)
+    s.set("chart/depth", 3)
+    s.sync()
+    again = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert again.get("chart/compact") is False and again.get("chart/depth") == 3
+    with pytest.raises(KeyError):
+        s.set("no/such", 1)
