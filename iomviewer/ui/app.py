@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from iomviewer import __version__
 from iomviewer.resources import resource
+from iomviewer.xcb_guard import preload_system_xcb
 from iomviewer.ui.errors import ErrorHandler, setup_logging
 from iomviewer.ui.i18n import set_language
 from iomviewer.ui.settings import Settings
@@ -55,6 +56,7 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
 
 
 def create_app(argv: list[str] | None = None, lang: str | None = None) -> tuple[QApplication, Settings, ErrorHandler]:
+    preload_system_xcb()  # before Graphviz can load its own libxcb: see xcb_guard.py
     QApplication.setOrganizationName("iomviewer")
     QApplication.setApplicationName("iomviewer")
     QApplication.setApplicationVersion(__version__)
