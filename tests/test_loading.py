@@ -193,7 +193,7 @@ def test_quality_warnings(tmp_path):
 
     ds = load_dataset(write_doc(tmp_path, variant(mutate)))
     warnings = [str(w) for w in quality_warnings(ds)]
-    assert any("sans mandat" in w and "div-a2" in w for w in warnings), warnings
+    assert any("ni mandat ni mention" in w and "div-a2" in w for w in warnings), warnings
     assert any("déjà utilisé" in w for w in warnings), warnings
 
 

@@ -366,10 +366,11 @@ def quality_warnings(dataset: Dataset) -> list[Problem]:
         names: dict[str, str] = {}
         for u in ed.units:
             if not u.mandate and not u.mention:
-                warnings.append(Problem(f"édition « {ed.id} » : unité sans mandat ni mention", f"unité {u.id}", u.id))
+                warnings.append(Problem(f"édition « {ed.id} », unité « {u.id} » : ni mandat ni mention", "", u.id))
             key = " ".join(u.name.casefold().split())
             if key in names:
-                warnings.append(Problem(f"édition « {ed.id} » : nom « {u.name} » déjà utilisé par « {names[key]} »", f"unité {u.id}", u.id))
+                warnings.append(Problem(
+                    f"édition « {ed.id} », unité « {u.id} » : nom « {u.name} » déjà utilisé par « {names[key]} »", "", u.id))
             else:
                 names[key] = u.id
     recorded = {(h.unit, h.to_edition) for h in dataset.history}
@@ -380,7 +381,7 @@ def quality_warnings(dataset: Dataset) -> list[Problem]:
                 old_name, old_ed = previous[u.id]
                 if " ".join(old_name.casefold().split()) != " ".join(u.name.casefold().split()) and (u.id, ed.id) not in recorded:
                     warnings.append(Problem(
-                        f"« {old_name} » ({old_ed}) devient « {u.name} » ({ed.id}) sans changement de nom consigné",
-                        f"unité {u.id}", u.id))
+                        f"unité « {u.id} » : « {old_name} » ({old_ed}) devient « {u.name} » ({ed.id}) "
+                        "sans changement de nom consigné", "", u.id))
             previous[u.id] = (u.name, ed.id)
     return warnings
