@@ -259,10 +259,13 @@ def _diff_text(dataset: Dataset, diff) -> str:
     lines = [f"{a.label} → {b.label}"]
     titles = {
         "added": "Ajoutées", "removed": "Supprimées", "renamed": "Renommées", "moved": "Déplacées",
-        "mandate_changed": "Mandat modifié", "not_covered": "Non couvertes (édition partielle)",
+        "mandate_changed": "Mandat modifié", "not_covered": f"Non couvertes par « {b.id} » (édition partielle)",
+        "not_in_a_coverage": f"Hors couverture de « {a.id} » (édition partielle)",
     }
     for key, title in titles.items():
         changes = getattr(diff, key)
+        if key == "not_in_a_coverage" and not changes:
+            continue
         lines.append(f"\n{title} : {len(changes)}")
         for c in changes:
             extra = ""
