@@ -1,0 +1,422 @@
+"""Run dot once and interpret its ``-Tjson`` output into plain drawing records.
+
+A pure interpreter in the manner of xdot.py's parser, without its GTK leak:
+it walks Graphviz's own drawing operations (``_draw_``, ``_ldraw_``,
+``_hdraw_``, ``_tdraw_``, ``_hldraw_``, ``_tldraw_``), keeps the pen state
+(colours, line width and style, font) and emits shapes and texts.  The Qt
+view turns the records into graphics items, so the screen shows what the SVG
+and PDF exports draw.
+
+Coordinates are Graphviz points (1/72 in) with the origin at the top-left of
+the drawing and y growing downwards (Graphviz's y grows upwards; every
+record here is already flipped).  Colours are lowercase ``#rrggbb``,
+``#rrggbbaa`` when not opaque (alpha LAST, as in SVG and Graphviz; QColor
+wants it first, see rgba()), or a colour name as Graphviz gave it.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    import pygraphviz
+
+_DRAW_KEYS = ("_draw_", "_hdraw_", "_tdraw_")
+_LABEL_KEYS = ("_ldraw_", "_hldraw_", "_tldraw_")
+# Graphviz's JSON writer swaps the letters of Bezier ops relative to xdot:
+# it prints "B" for a filled Bezier and "b" for an unfilled one
+# (plugin/core/gvrender_core_json.c), while the xdot spec says the reverse.
+# parse_json detects the convention from edge splines, which are never filled.
+_JSON_FILLED_BEZIER = "B"
+
+
+class LayoutError(Exception):
+    """Graphviz failed, or its output is not a layout this module understands."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pen:
+    color: str
+    fill: str | None
+    width: float
+    style: str  # "solid" | "dashed" | "dotted"
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """One drawn shape.
+
+    points: polygon/polyline vertices; for "bezier", a start point then three
+    points per cubic segment; for "ellipse", the top-left and bottom-right
+    corners of its bounding box.
+    """
+
+    kind: str  # "polygon" | "polyline" | "bezier" | "ellipse"
+    points: tuple[tuple[float, float], ...]
+    pen: Pen
+    filled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A line of text; (x, y) is its baseline point, at its left, centre or right (anchor)."""
+
+    x: float
+    y: float
+    anchor: str  # "l" | "c" | "r"
+    width: float  # as measured by Graphviz (pango), in points
+    text: str
+    font: str  # Graphviz fontname: a comma-separated family list, see style.font_families
+    size: float
+    color: str
+    bold: bool
+    italic: bool
+
+
+Box = tuple[float, float, float, float]  # x, y, w, h
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    id: str
+    bbox: Box
+    shapes: tuple[Shape, ...]
+    texts: tuple[Text, ...]
+    tooltip: str
+    classes: tuple[str, ...] = ()  # the node's "class" attribute, split
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeRecord:
+    tail: str
+    head: str
+    shapes: tuple[Shape, ...]
+    secondary: bool
+    texts: tuple[Text, ...] = ()
+    cluster: str | None = None  # lhead: the edge enters this cluster (a stack of leaves)
+    id: str = ""
+    tooltip: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterRecord:
+    name: str
+    bbox: Box
+    shapes: tuple[Shape, ...]
+    texts: tuple[Text, ...]
+    nodes: tuple[str, ...] = ()  # names of the nodes inside
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A laid-out chart, everything in screen coordinates (points, y down).
+
+    Paint in Graphviz's order to match the exports: background, clusters (in
+    this order: outer before nested), edges, then nodes (the graph sets
+    outputorder=edgesfirst).  Node records are keyed by node name (unit id).
+    """
+
+    width: float
+    height: float
+    nodes: dict[str, NodeRecord]
+    edges: tuple[EdgeRecord, ...]
+    clusters: tuple[ClusterRecord, ...]
+    background: tuple[Shape, ...]
+    texts: tuple[Text, ...] = ()  # the graph's own label, if any
+
+    @property
+    def aspect(self) -> float:
+        """Width over height (0 for an empty drawing)."""
+        return self.width / self.height if self.height else 0.0
+
+
+# --- running dot -----------------------------------------------------------------------
+
+
+def layout_graph(graph: "pygraphviz.AGraph") -> Layout:
+    """Lay the graph out with dot (one run) and interpret the result."""
+    from iomviewer.chart.dot import run_dot
+
+    try:
+        data = run_dot(graph, "json")
+    except Exception as exc:  # pygraphviz raises ValueError/IOError with Graphviz's message
+        raise LayoutError(f"Graphviz could not lay out the chart: {exc}") from exc
+    return parse_json(data)
+
+
+# --- colours -------------------------------------------------------------------------
+
+_HEX = re.compile(r"#([0-9a-fA-F]{6})([0-9a-fA-F]{2})?")
+_NAMED = {"black": (0, 0, 0, 255), "white": (255, 255, 255, 255), "transparent": (255, 255, 254, 0),
+          "none": (0, 0, 0, 0)}
+
+
+def _color(value: Any) -> str:
+    if not isinstance(value, str):
+        raise LayoutError(f"colour is not a string: {value!r}")
+    m = _HEX.fullmatch(value.strip())
+    if not m:
+        return value.strip().lower()
+    rgb, alpha = m.group(1).lower(), (m.group(2) or "ff").lower()
+    return f"#{rgb}" if alpha == "ff" else f"#{rgb}{alpha}"
+
+
+def rgba(color: str) -> tuple[int, int, int, int] | None:
+    """(r, g, b, a) of "#rrggbb", "#rrggbbaa" or a basic name; None for other names."""
+    m = _HEX.fullmatch(color)
+    if m:
+        v = m.group(1)
+        a = int(m.group(2), 16) if m.group(2) else 255
+        return int(v[0:2], 16), int(v[2:4], 16), int(v[4:6], 16), a
+    return _NAMED.get(color.lower())
+
+
+def _op_color(op: dict) -> str:
+    """The colour of a c/C op; for a gradient, its first stop."""
+    if "color" in op:
+        return _color(op["color"])
+    stops = op.get("stops")
+    if isinstance(stops, list) and stops:
+        return _color(stops[0]["color"])
+    raise LayoutError(f"colour op without colour: {op!r}")
+
+
+# --- the interpreter -----------------------------------------------------------------
+
+
+class _Interpreter:
+    """Walks op lists with xdot's pen state and emits flipped records."""
+
+    _SHAPES = {"P": ("polygon", True), "p": ("polygon", False), "L": ("polyline", False),
+               "E": ("ellipse", True), "e": ("ellipse", False)}
+
+    def __init__(self, left: float, top: float, filled_bezier: str) -> None:
+        self.left = left  # Graphviz x of the drawing's left edge
+        self.top = top  # Graphviz y of the drawing's top edge (ury)
+        self.filled_bezier = filled_bezier
+        self.reset()
+
+    def reset(self) -> None:
+        # Each attribute's op list starts from Graphviz's defaults (xdot spec).
+        self.color = "#000000"
+        self.fill = "#000000"
+        self.width = 1.0
+        self.style = "solid"
+        self.invisible = False
+        self.font = "Times-Roman"
+        self.size = 14.0
+        self.flags = 0
+
+    def pt(self, p: Any) -> tuple[float, float]:
+        return float(p[0]) - self.left, self.top - float(p[1])
+
+    def run(self, ops: Any, shapes: list[Shape], texts: list[Text]) -> None:
+        if ops is None:
+            return
+        if not isinstance(ops, list):
+            raise LayoutError(f"draw ops are not a list: {type(ops).__name__}")
+        self.reset()
+        for op in ops:
+            if not isinstance(op, dict) or not isinstance(op.get("op"), str):
+                raise LayoutError(f"malformed draw op: {op!r}")
+            try:
+                self._op(op, shapes, texts)
+            except (KeyError, IndexError, TypeError, ValueError) as exc:
+                raise LayoutError(f"malformed {op['op']!r} op {op!r}: {exc}") from exc
+
+    def _op(self, op: dict, shapes: list[Shape], texts: list[Text]) -> None:
+        code = op["op"]
+        if code == "c":
+            self.color = _op_color(op)
+        elif code == "C":
+            self.fill = _op_color(op)
+        elif code == "S":
+            self._style(str(op["style"]))
+        elif code == "F":
+            self.font, self.size = str(op["face"]), float(op["size"])
+        elif code == "t":
+            self.flags = int(op["fontchar"])
+        elif code == "T":
+            if not self.invisible:
+                texts.append(self._text(op))
+        elif code in self._SHAPES or code in ("B", "b"):
+            if code in ("B", "b"):
+                kind, filled = "bezier", code == self.filled_bezier
+            else:
+                kind, filled = self._SHAPES[code]
+            if self.invisible:
+                return
+            if kind == "ellipse":
+                cx, cy, rx, ry = (float(v) for v in op["rect"])
+                x, y = self.pt((cx, cy))
+                points = ((x - rx, y - ry), (x + rx, y + ry))
+            else:
+                points = tuple(self.pt(p) for p in op["points"])
+            pen = Pen(self.color, self.fill if filled else None, self.width, self.style)
+            shapes.append(Shape(kind, points, pen, filled))
+        # "I" (images) and ops of later xdot versions are skipped.
+
+    def _style(self, value: str) -> None:
+        m = re.fullmatch(r"\s*setlinewidth\(\s*([0-9.eE+-]+)\s*\)\s*", value)
+        if m:
+            self.width = float(m.group(1))
+        elif value in ("solid", "dashed", "dotted"):
+            self.style = value
+        elif value == "bold":
+            self.width = 2.0
+        elif value == "invis":
+            self.invisible = True
+
+    def _text(self, op: dict) -> Text:
+        x, y = self.pt(op["pt"])
+        align = op.get("align", "c")
+        anchor = {"l": "l", "c": "c", "r": "r", -1: "l", 0: "c", 1: "r", "-1": "l", "0": "c",
+                  "1": "r"}.get(align)
+        if anchor is None:
+            raise LayoutError(f"unknown text alignment {align!r}")
+        # The JSON writer re-parses xdot, whose text ops escape backslashes,
+        # and passes the escapes through: undo them.
+        text = str(op["text"]).replace("\\\\", "\\")
+        return Text(x, y, anchor, float(op["width"]), text, self.font, self.size,
+                    self.color, bool(self.flags & 1), bool(self.flags & 2))
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def _floats(value: Any, n: int, what: str) -> list[float]:
+    try:
+        parts = [float(v) for v in str(value).split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != n:
+        raise LayoutError(f"{what}: expected {n} numbers, got {value!r}")
+    return parts
+
+
+def _tooltip(raw: str, name: str) -> str:
+    """What Graphviz shows for a tooltip attribute (emit.c preprocessTooltip + subst)."""
+    if "&" in raw:
+        raw = html.unescape(raw)
+    out, chars = [], iter(raw)
+    for ch in chars:  # interpretCRNL: \n \l → newline, \r → CR, \x → x
+        if ch == "\\":
+            nxt = next(chars, "")
+            out.append({"n": "\n", "l": "\n", "r": "\r"}.get(nxt, nxt))
+        else:
+            out.append(ch)
+    text = "".join(out)
+    # then \N → the object's name, \\ → \ (strdup_and_subst_obj with escBackslash)
+    return re.sub(r"\\(.)", lambda m: {"N": name, "\\": "\\"}.get(m.group(1), m.group(0)), text)
+
+
+def _detect_filled_bezier(edges: Iterable[dict]) -> str:
+    """Which Bezier letter means filled: edge splines are unfilled, so their letter tells."""
+    for edge in edges:
+        for op in edge.get("_draw_") or ():
+            if isinstance(op, dict) and op.get("op") in ("b", "B"):
+                return "B" if op["op"] == "b" else "b"
+    return _JSON_FILLED_BEZIER
+
+
+def parse_json(data: bytes | str | dict) -> Layout:
+    """Interpret Graphviz ``-Tjson`` output (bytes, text or the decoded dict)."""
+    if isinstance(data, (bytes, bytearray)):
+        data = bytes(data).decode("utf-8", errors="replace")
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError as exc:
+            raise LayoutError(f"Graphviz output is not JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise LayoutError(f"Graphviz JSON is not an object but {type(data).__name__}")
+    if "bb" not in data:
+        raise LayoutError("Graphviz JSON has no bounding box (bb): was the graph laid out?")
+    llx, lly, urx, ury = _floats(data["bb"], 4, "graph bb")
+    objects = data.get("objects", [])
+    edges = data.get("edges", [])
+    if not isinstance(objects, list) or not isinstance(edges, list):
+        raise LayoutError("Graphviz JSON: 'objects' and 'edges' must be lists")
+    if not all(isinstance(o, dict) for o in objects + edges):
+        raise LayoutError("Graphviz JSON: every object and edge must be an object")
+
+    interp = _Interpreter(llx, ury, _detect_filled_bezier(edges))
+
+    def draw(obj: dict, keys: tuple[str, ...]) -> tuple[list[Shape], list[Text]]:
+        shapes: list[Shape] = []
+        texts: list[Text] = []
+        for key in keys:
+            interp.run(obj.get(key), shapes, texts)
+        return shapes, texts
+
+    def box_from_bb(bb: Any, what: str) -> Box:
+        x0, y0, x1, y1 = _floats(bb, 4, what)
+        return x0 - llx, ury - y1, x1 - x0, y1 - y0
+
+    n_sub = data.get("_subgraph_cnt")
+    by_gvid: dict[int, dict] = {}
+    subgraphs, node_objs = [], []
+    for index, obj in enumerate(objects):
+        gvid = obj.get("_gvid", index)
+        if not isinstance(gvid, int) or "name" not in obj:
+            raise LayoutError(f"Graphviz JSON object {index} lacks an integer _gvid or a name")
+        by_gvid[gvid] = obj
+        is_sub = index < n_sub if isinstance(n_sub, int) else any(
+            k in obj for k in ("nodes", "edges", "subgraphs"))
+        (subgraphs if is_sub else node_objs).append(obj)
+
+    nodes: dict[str, NodeRecord] = {}
+    for obj in node_objs:
+        name = str(obj["name"])
+        try:
+            if "pos" not in obj:
+                raise LayoutError("no position")
+            x, y = _floats(obj["pos"], 2, "pos")
+            w = float(obj.get("width", 0)) * 72
+            h = float(obj.get("height", 0)) * 72
+        except (LayoutError, ValueError) as exc:
+            raise LayoutError(f"node {name!r}: {exc}") from exc
+        shapes, texts = draw(obj, _DRAW_KEYS + _LABEL_KEYS)
+        nodes[name] = NodeRecord(
+            id=name, bbox=(x - w / 2 - llx, ury - y - h / 2, w, h), shapes=tuple(shapes),
+            texts=tuple(texts), tooltip=_tooltip(str(obj.get("tooltip", "")), name),
+            classes=tuple(str(obj.get("class", "")).split()))
+
+    clusters = []
+    for obj in subgraphs:
+        name = str(obj["name"])
+        if not (name.startswith("cluster") or str(obj.get("cluster", "")).lower() == "true"):
+            continue
+        if "bb" not in obj:
+            raise LayoutError(f"cluster {name!r} has no bounding box")
+        shapes, texts = draw(obj, ("_draw_", "_ldraw_"))
+        members = tuple(str(by_gvid[i]["name"]) for i in obj.get("nodes", ()) if i in by_gvid)
+        clusters.append(ClusterRecord(name, box_from_bb(obj["bb"], f"cluster {name!r} bb"),
+                                      tuple(shapes), tuple(texts), members))
+
+    edge_records = []
+    for index, edge in enumerate(edges):
+        try:
+            tail = str(by_gvid[edge["tail"]]["name"])
+            head = str(by_gvid[edge["head"]]["name"])
+        except (KeyError, TypeError) as exc:
+            raise LayoutError(f"edge {index} has an unknown tail or head: {exc}") from exc
+        if "invis" in str(edge.get("style", "")):
+            continue  # scaffolding (the chains that stack leaves): nothing to draw
+        shapes, texts = draw(edge, _DRAW_KEYS + _LABEL_KEYS)
+        if not shapes and not texts:
+            continue
+        classes = str(edge.get("class", "")).split()
+        edge_records.append(EdgeRecord(
+            tail=tail, head=head, shapes=tuple(shapes), texts=tuple(texts),
+            # build.py marks secondary links with class "link"; they never constrain ranks.
+            secondary="link" in classes or str(edge.get("constraint", "")).lower() == "false",
+            cluster=edge.get("lhead") or None,
+            id=str(edge.get("id", "")), tooltip=_tooltip(str(edge.get("tooltip", "")), "")))
+
+    background, graph_texts = draw(data, ("_draw_", "_ldraw_"))
+    return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
+                  clusters=tuple(clusters), background=tuple(background), texts=tuple(graph_texts))

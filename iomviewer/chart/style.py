@@ -1,0 +1,107 @@
+"""Colours, shapes and fonts of the chart, per kind of unit, and the legend.
+
+Fills are tints from Paul Tol's "light" and "pale" qualitative schemes, made
+for labels that carry black text and for readers with colour-vision
+deficiencies; every box also names its kind in words, so colour is never the
+only cue.  Tints are light so a printed chart does not soak the page, and
+each kind has a darker border of the same hue that survives greyscale print.
+
+No Qt here: the Qt view reads the same constants to restyle items in place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from iomviewer.core.model import KIND_LABELS_EN, KIND_LABELS_FR, KINDS
+
+# Graphviz hands fontname to pango (the cairo renderers: PNG, PDF, and the
+# text metrics of every layout), which reads a comma-separated family list
+# and falls back along it; core SVG writes the same list into font-family,
+# where CSS reads it the same way.  DejaVu Sans is first because it is on
+# almost every Linux box, has every French accent and ships with the app's
+# fonts; the Qt view splits the list with font_families().
+FONT = "DejaVu Sans"
+FONTNAME = "DejaVu Sans,Noto Sans,Arial,Helvetica,sans-serif"
+
+NAME_SIZE = 11.0  # unit name, points
+KIND_SIZE = 8.0  # kind line under the name
+EDGE_COLOR = "#4d4d4d"
+TEXT_COLOR = "#111111"
+KIND_TEXT_COLOR = "#3c3c3c"
+CLUSTER_FILL = "#f4f4f4"  # the column of stacked leaves (compact mode)
+CLUSTER_BORDER = "#c8c8c8"
+LINK_COLOR = "#8c6bb1"  # secondary links: a purple no kind uses
+LINK_PENWIDTH = 1.0
+BACKGROUND = "#ffffff"
+
+# Restyling in place, without relayout (Qt view and exports alike).
+# Selection: a thick dark-blue border.  Search matches: a vermillion border
+# (Okabe-Ito) and a pale yellow fill; blue against vermillion stays distinct
+# for the common colour-vision deficiencies.
+SELECTED_BORDER = "#0b3c8c"
+SELECTED_PENWIDTH = 3.5
+HIGHLIGHT_BORDER = "#d55e00"
+HIGHLIGHT_FILL = "#fff3a0"
+HIGHLIGHT_PENWIDTH = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class KindStyle:
+    fill: str
+    border: str
+    text: str = TEXT_COLOR
+    penwidth: float = 1.0
+    bold: bool = False  # the name in bold
+    dashed: bool = False  # a set of units rather than a unit
+
+
+KIND_STYLES: dict[str, KindStyle] = {
+    # The spine: organisation, headquarters, directorate.  Blues, heavier.
+    "organisation": KindStyle("#77aadd", "#1f4e79", penwidth=2.5, bold=True),
+    "headquarters": KindStyle("#99ddff", "#1f6e8c", penwidth=2.0, bold=True),
+    "directorate": KindStyle("#bbccee", "#2e4a8c", penwidth=2.0, bold=True),
+    # Governance: yellows.
+    "governing_body": KindStyle("#eedd88", "#7a6a14", penwidth=1.5, bold=True),
+    "committee": KindStyle("#f5ecbb", "#7a6a14"),
+    "secretariat": KindStyle("#eeeebb", "#6b6b24"),
+    # Line management at headquarters: greens, lighter further down.
+    "office": KindStyle("#cceeff", "#2a6f8f", penwidth=1.5),
+    "department": KindStyle("#a8dccb", "#1e6b54", penwidth=1.5, bold=True),
+    "division": KindStyle("#d3e6b8", "#4f6b24"),
+    "unit": KindStyle("#ebf2de", "#6b7f4a"),
+    "team": KindStyle("#f2f2f2", "#6e6e6e"),
+    # Specialised bodies: pinks.
+    "institute": KindStyle("#ffcccc", "#9c3d3d"),
+    "centre": KindStyle("#ffdfd0", "#9c5a3d"),
+    # In the field: oranges.
+    "regional_office": KindStyle("#f6bfa6", "#a0522d", penwidth=1.5),
+    "liaison_office": KindStyle("#ffd3dc", "#a33a55"),
+    "country_office": KindStyle("#fbe3d6", "#a0522d"),
+    "administrative_centre": KindStyle("#dddddd", "#555555"),
+    # An "ensemble" groups units without being one: white, dashed.
+    "group": KindStyle("#ffffff", "#777777", dashed=True),
+}
+_FALLBACK = KindStyle("#ffffff", "#555555")
+
+
+def kind_style(kind: str) -> KindStyle:
+    """Style of a kind (a neutral box for a kind this version does not know)."""
+    return KIND_STYLES.get(kind, _FALLBACK)
+
+
+def kind_label(kind: str, lang: str = "fr") -> str:
+    labels = KIND_LABELS_EN if lang == "en" else KIND_LABELS_FR
+    return labels.get(kind, kind)
+
+
+def legend_items(kinds_present, lang: str = "fr") -> list[tuple[str, str, str, str]]:
+    """(kind, label, fill, border) for each kind present, in the legend's order (KINDS)."""
+    present = set(kinds_present)
+    known = [k for k in KINDS if k in present]
+    extra = sorted(present - set(KINDS))
+    return [(k, kind_label(k, lang), kind_style(k).fill, kind_style(k).border) for k in known + extra]
+
+
+def font_families(fontname: str = FONTNAME) -> list[str]:
+    """Split a Graphviz/pango family list into names (for QFont.setFamilies)."""
+    return [f.strip() for f in fontname.split(",") if f.strip()]
