@@ -77,6 +77,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--format", choices=("text", "json", "md", "csv", "pdf"), default=None)
     p.add_argument("-o", "--output", metavar="FILE", help="écrire dans un fichier plutôt que sur la sortie standard")
+
+    p = sub.add_parser("export", help="exporter l'organigramme en SVG, PDF ou PNG")
+    p.add_argument("output", metavar="OUTPUT", help="fichier à écrire ; son suffixe donne le format")
+    _add_data(p)
+    p.add_argument("--format", choices=("svg", "pdf", "png"), help="format (par défaut : celui du suffixe)")
+    p.add_argument("--root", metavar="UNIT", help="racine de la branche à exporter (identifiant ou nom)")
+    p.add_argument("--depth", type=int, metavar="N", help="nombre de niveaux sous la racine (par défaut : tous)")
+    p.add_argument("--page", choices=("fit", "a4", "a3", "letter", "slide"), default="fit")
+    orientation = p.add_mutually_exclusive_group()
+    orientation.add_argument("--landscape", dest="landscape", action="store_const", const=True, default=None)
+    orientation.add_argument("--portrait", dest="landscape", action="store_const", const=False)
+    p.add_argument("--title", metavar="TEXT", help="titre (par défaut : l'organisation et l'édition ; \"\" pour aucun)")
+    p.add_argument("--no-legend", dest="legend", action="store_false")
+    p.add_argument("--dpi", type=int, default=150, metavar="N", help="résolution PNG (par défaut 150)")
+    p.add_argument("--transparent", action="store_true", help="fond transparent (PNG)")
+    p.add_argument("--direction", choices=("TB", "LR"), default="TB", help="de haut en bas ou de gauche à droite")
+    p.add_argument("--pages-per-branch", action="store_true", help="PDF : une page par branche après une vue d'ensemble")
+    p.add_argument("--mandates", action="store_true", help="PDF : annexe des mandats des unités montrées")
     return parser
 
 

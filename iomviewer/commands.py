@@ -275,3 +275,34 @@ def _diff_text(dataset: Dataset, diff) -> str:
                 extra = f"  ({c.old_parent_name or c.old_parent} → {c.new_parent_name or c.new_parent})"
             lines.append(f"  - {c.name}  [{c.id}]{extra}")
     return "\n".join(lines) + "\n"
+
+
+def cmd_export(args: Namespace) -> int:
+    from iomviewer.chart.build import ChartOptions
+    from iomviewer.chart.export import ExportError, ExportOptions, export_chart, format_for_path
+
+    if args.depth is not None and args.depth < 0:
+        raise CommandError("iomviewer : --depth doit être positif ou nul")
+    if not 36 <= args.dpi <= 1200:
+        raise CommandError("iomviewer : --dpi doit être compris entre 36 et 1200")
+    dataset = _load(args)
+    edition = _edition(dataset, args)
+    try:
+        root = _resolve(edition, args.root).id if args.root else None
+    except CommandError as exc:
+        raise CommandError(str(exc), EXIT_BAD_INPUT) from None  # export: every failure is exit 2
+    chart_options = ChartOptions(rankdir=args.direction, root=root, depth=args.depth)
+    try:
+        fmt = format_for_path(args.output, args.format)
+        result = export_chart(
+            dataset, edition, chart_options,
+            ExportOptions(format=fmt, page=args.page, landscape=args.landscape, title=args.title,
+                          legend=args.legend, dpi=args.dpi, transparent=args.transparent,
+                          pages_per_branch=args.pages_per_branch, mandates=args.mandates),
+            args.output,
+        )
+    except ExportError as exc:
+        raise CommandError(f"iomviewer : {exc}") from None
+    for warning in result.warnings:
+        print(f"iomviewer : avertissement : {warning}", file=sys.stderr)
+    return EXIT_OK

@@ -158,3 +158,21 @@ def test_python_dash_m_entry_point(data):
     proc = subprocess.run([sys.executable, "-m", "iomviewer", "editions", "--data", data],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "ed-2021" in proc.stdout
+
+
+def test_export_pdf_from_the_command_line(capsys, tmp_path):
+    out = tmp_path / "oim.pdf"
+    code, _, err = run(capsys, "export", str(out), "--root", "dept-relations-exterieures", "--page", "a4")
+    assert code == 0, err
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_export_failure_is_exit_2_and_writes_nothing(capsys, tmp_path):
+    out = tmp_path / "missing-folder" / "oim.svg"
+    code, _, err = run(capsys, "export", str(out))
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert not out.parent.exists()
+    code, _, err = run(capsys, "export", str(tmp_path / "x.pdf"), "--root", "no such unit")
+    assert code == 2 and not (tmp_path / "x.pdf").exists()
+    code, _, err = run(capsys, "export", str(tmp_path / "x.docx"))
+    assert code == 2 and not (tmp_path / "x.docx").exists()

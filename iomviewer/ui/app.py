@@ -115,6 +115,9 @@ def run_gui(args: Namespace) -> int:
     except DatasetError as exc:  # the bundled data itself is broken
         print(f"iomviewer : données intégrées invalides — {exc}", file=sys.stderr)
         return 2
+    from iomviewer.chart import dot
+
+    dot.use_helper_process(True)  # big layouts and exports must not hold the GIL in the GUI
     window = MainWindow(dataset, settings)
     window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
     if args.edition:
@@ -136,9 +139,13 @@ def run_gui(args: Namespace) -> int:
         if args.smoke_test:
             print(f"iomviewer : {args.data} refusé — {refused}", file=sys.stderr)
             return 2
-    if args.smoke_test:
-        return _smoke_test(app, window, errors, started)
-    code = app.exec()
+    QTimer.singleShot(1000, dot.warm_up)  # after the first paint
+    try:
+        if args.smoke_test:
+            return _smoke_test(app, window, errors, started)
+        code = app.exec()
+    finally:
+        dot.shutdown()
     errors.uninstall()
     return code
 
@@ -165,7 +172,6 @@ def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float)
             return
         app.processEvents()
         window.repaint()
-        tree_rows = window.tree.visible_unit_count() if hasattr(window.tree, "visible_unit_count") else None
         chart_units = window.chart.unit_count()
         if not chart_units:
             outcome["error"] = "l'organigramme est vide"

@@ -43,6 +43,12 @@ def options() -> dict[str, Option]:
         "export/legend": Option(bool, True),
         "export/dpi": Option(int, 150, lambda v: 36 <= v <= 1200),
         "export/folder": Option(str, ""),
+        "export/orientation": Option(str, "auto", lambda v: v in ("auto", "portrait", "landscape")),
+        "export/footer": Option(bool, True),
+        "export/transparent": Option(bool, False),
+        "export/depth": Option(int, 0, lambda v: 0 <= v <= 50),
+        "export/pages_per_branch": Option(bool, False),
+        "export/mandates": Option(bool, False),
     }
 
 

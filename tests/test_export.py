@@ -1,0 +1,426 @@
+"""Export to SVG, PDF and PNG: pages, furniture, escaping, readability and safe writes."""
+from __future__ import annotations
+
+import copy
+import errno
+import os
+import re
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from fixtures import _unit, mini_doc
+from iomviewer.chart import pages as P
+from iomviewer.chart.build import ChartOptions
+from iomviewer.chart.export import (
+    ExportError,
+    ExportOptions,
+    branch_pages,
+    export_chart,
+    format_for_path,
+    suggested_filename,
+)
+from iomviewer.core.loading import load_document
+
+pytestmark = pytest.mark.core
+
+SVG = "{http://www.w3.org/2000/svg}"
+DAY = date(2025, 3, 4)
+HOSTILE = 'Cellule "guillemets" <script>alert(1)</script> & \\N {accolades} \\l fin\u202eRTL'
+
+
+def _dataset(doc=None):
+    return load_document(doc or mini_doc())
+
+
+@pytest.fixture(scope="module")
+def mini():
+    ds = _dataset()
+    return ds, ds.edition("ed-2021")
+
+
+def big_doc(directorates: int = 3, departments: int = 5, divisions: int = 4) -> dict:
+    """A synthetic edition of ~100 units, too big to read on one A4 page."""
+    units = [_unit("oim", "Organisation internationale pour les migrations", "organisation", None, ["L’Organisation."]),
+             _unit("siege", "Siège", "headquarters", "oim")]
+    for d in range(directorates):
+        did = f"dir{d}"
+        units.append(_unit(did, f"Direction générale adjointe numéro {d} chargée des opérations", "directorate", "siege"))
+        for p in range(departments):
+            pid = f"{did}-dep{p}"
+            units.append(_unit(pid, f"Département des affaires spéciales numéro {p}", "department", did))
+            for v in range(divisions):
+                units.append(_unit(f"{pid}-div{v}", f"Division de la gestion {v} et des partenariats", "division", pid))
+    doc = mini_doc()
+    doc["editions"] = [{"id": "big", "label": "Grande édition", "period": {"label": "2030"}, "coverage": "full",
+                        "units": units, "sources": ["grande.txt"]}]
+    doc["default_edition"] = "big"
+    doc["facts"] = []
+    return doc
+
+
+def hostile_doc() -> dict:
+    doc = copy.deepcopy(mini_doc())
+    units = doc["editions"][0]["units"]
+    units.append(_unit("hostile", HOSTILE, "unit", "dept-b", [f"Mandat {HOSTILE} suite.\nLigne"]))
+    units.append(_unit("apos", "Unité de l’appui’s", "unit", "dept-b"))
+    doc["editions"][0]["sources"] = ['source "<b>x</b>" & co.txt']
+    return doc
+
+
+def svg_texts(root: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, whitespace (names wrap in their boxes) collapsed."""
+    return " ".join(" ".join(page.extract_text() or "" for page in PdfReader(str(path)).pages).split())
+
+
+def png_info(data: bytes) -> dict:
+    """Width, height, colour type, pixels per metre and first pixel, read from the PNG chunks."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, info, idat = 8, {}, b""
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            info["width"], info["height"], _depth, info["colour"] = struct.unpack(">IIBB", body[:10])
+        elif kind == b"pHYs":
+            info["ppm"] = struct.unpack(">IIB", body)[:2]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompressobj().decompress(idat, 64)
+    channels = 4 if info["colour"] == 6 else 3
+    # Whatever the row filter, the first pixel of the first row is stored as is.
+    info["first_pixel"] = tuple(raw[1:1 + channels])
+    return info
+
+
+# --- formats and names -------------------------------------------------------------------------
+
+
+def test_format_follows_suffix_or_explicit_choice():
+    assert format_for_path("a/b/chart.PDF") == "pdf"
+    assert format_for_path("chart.svg") == "svg"
+    assert format_for_path("chart.png") == "png"
+    assert format_for_path("chart.pdf", "svg") == "svg"
+    with pytest.raises(ExportError, match="format inconnu"):
+        format_for_path("chart.docx")
+    with pytest.raises(ExportError, match="format inconnu"):
+        format_for_path("chart.pdf", "eps")
+
+
+def test_suggested_filename_is_safe(mini):
+    ds, ed = mini
+    assert suggested_filename(ds, ed, ChartOptions(), "pdf") == "oim-ed-2021.pdf"
+    name = suggested_filename(ds, ed, ChartOptions(root="dept-a"), "svg")
+    assert name == "oim-ed-2021-dept-a.svg"
+    hostile = _dataset(hostile_doc())
+    name = suggested_filename(hostile, hostile.edition("ed-2021"), ChartOptions(root="hostile"), "png")
+    assert re.fullmatch(r"[a-z0-9.-]+", name) and name.endswith(".png")
+
+
+# --- SVG -----------------------------------------------------------------------------------------
+
+
+def test_svg_is_well_formed_self_contained_and_has_the_names(mini, tmp_path):
+    ds, ed = mini
+    out = tmp_path / "chart.svg"
+    result = export_chart(ds, ed, ChartOptions(), ExportOptions(format="svg", export_date=DAY), out)
+    root = ET.parse(out).getroot()
+    assert root.tag == f"{SVG}svg" and result.pages == 1
+    texts = " ".join(svg_texts(root))
+    for unit in ed.units:
+        first_word = unit.name.split()[0]
+        assert first_word in texts
+    assert "Organisation internationale pour les migrations — Structure 2021" in texts  # title
+    assert "Exporté le 04/03/2025" in texts  # footer
+    assert "Département" in texts and "Bureau régional" not in texts  # legend: only kinds present
+    for element in root.iter():
+        assert element.tag.rsplit("}", 1)[-1] not in ("script", "image", "foreignObject")
+        for name, value in element.attrib.items():
+            if name.endswith("href"):
+                assert value.startswith("#"), value
+    raw = out.read_text(encoding="utf-8")
+    assert "http://" not in raw.replace("http://www.w3.org/", "")
+    assert "font-family" in raw and "sans-serif" in raw
+
+
+def test_svg_page_is_exact_in_mm_with_a_pt_viewbox(mini, tmp_path):
+    ds, ed = mini
+    out = tmp_path / "a4.svg"
+    result = export_chart(ds, ed, ChartOptions(), ExportOptions(format="svg", page="a4", landscape=False), out)
+    root = ET.parse(out).getroot()
+    assert root.get("width") == "210.000mm" and root.get("height") == "297.000mm"
+    assert [round(float(v), 1) for v in root.get("viewBox").split()] == [0, 0, 595.3, 841.9]
+    assert result.page_size_pt == pytest.approx((595.28, 841.89), abs=0.01)
+
+
+def test_hostile_names_stay_text(tmp_path):
+    ds = _dataset(hostile_doc())
+    ed = ds.edition("ed-2021")
+    out = tmp_path / "hostile.svg"
+    title = 'Titre <b>gras</b> & "cité" \\N'
+    export_chart(ds, ed, ChartOptions(), ExportOptions(format="svg", title=title, export_date=DAY), out)
+    root = ET.parse(out).getroot()
+    tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+    assert not tags & {"script", "b", "i"}
+    joined = "".join(svg_texts(root)).replace(" ", "")
+    for piece in ('"guillemets"', "<script>alert(1)</script>", "&", "\\N", "{accolades}", "\\l", "\u202e",
+                  "de l’appui’s"):
+        assert piece.replace(" ", "") in joined, piece
+    assert title.replace(" ", "") in joined
+    assert 'source"<b>x</b>"&co.txt' in joined  # footer's sources, literally
+    assert "hostile" not in " ".join(svg_texts(root))  # \N never became the node's name
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+PAPER = {"a4": (595.28, 841.89), "a3": (841.89, 1190.55), "letter": (612, 792), "slide": (540, 959.98)}
+
+
+@pytest.mark.parametrize("page", ["a4", "a3", "letter", "slide"])
+@pytest.mark.parametrize("landscape", [False, True])
+def test_pdf_page_sizes(mini, tmp_path, page, landscape):
+    ds, ed = mini
+    out = tmp_path / f"{page}.pdf"
+    result = export_chart(ds, ed, ChartOptions(), ExportOptions(page=page, landscape=landscape), out)
+    box = PdfReader(str(out)).pages[0].mediabox
+    short, long_ = PAPER[page]
+    expected = (long_, short) if landscape else (short, long_)
+    assert (float(box.width), float(box.height)) == pytest.approx(expected, abs=0.05)
+    assert result.page_size_pt == pytest.approx(expected, abs=0.05)
+    assert 0 < result.scale <= P.MAX_UPSCALE
+
+
+def test_pdf_fit_page_is_chart_plus_margins_and_text_is_real(mini, tmp_path):
+    ds, ed = mini
+    out = tmp_path / "fit.pdf"
+    result = export_chart(ds, ed, ChartOptions(), ExportOptions(page="fit", margin_mm=10, export_date=DAY), out)
+    assert result.scale == 1.0 and result.min_font_pt == pytest.approx(11)
+    box = PdfReader(str(out)).pages[0].mediabox
+    assert float(box.width) == pytest.approx(result.page_size_pt[0], abs=0.05)
+    text = pdf_text(out)
+    assert "Département des relations extérieures" in text
+    assert "Siège" in text and "Exporté le 04/03/2025" in text
+
+
+def test_auto_orientation_picks_the_larger_chart(tmp_path):
+    ds = _dataset(big_doc())
+    result = export_chart(ds, ds.edition(), ChartOptions(), ExportOptions(page="a4"), tmp_path / "wide.pdf")
+    assert result.page_size_pt[0] > result.page_size_pt[1]  # a wide tree goes landscape
+    result = export_chart(ds, ds.edition(), ChartOptions(rankdir="LR", compact=False), ExportOptions(page="a4"),
+                          tmp_path / "tall.pdf")
+    assert result.page_size_pt[0] < result.page_size_pt[1]
+
+
+def test_hostile_names_in_pdf_text(tmp_path):
+    ds = _dataset(hostile_doc())
+    out = tmp_path / "hostile.pdf"
+    export_chart(ds, ds.edition("ed-2021"), ChartOptions(), ExportOptions(mandates=True), out)
+    compact = pdf_text(out).replace(" ", "")
+    for piece in ('"guillemets"', "<script>alert(1)</script>", "\\N", "{accolades}", "l’appui’s"):
+        assert piece.replace(" ", "") in compact, piece
+
+
+def test_dossier_has_overview_branches_and_flowing_mandates(tmp_path):
+    doc = big_doc(directorates=2, departments=3, divisions=2)
+    long_mandate = " ".join(f"mot{i:04d}" for i in range(1200))
+    doc["editions"][0]["units"][2]["mandate"] = [long_mandate, "Dernier paragraphe de l’unité."]
+    ds = _dataset(doc)
+    ed = ds.edition()
+    branches = branch_pages(ed, ChartOptions())
+    assert branches == [("siege", None)]  # 21 units: one readable page (rule: see branch_pages)
+    out = tmp_path / "dossier.pdf"
+    plain = export_chart(ds, ed, ChartOptions(), ExportOptions(page="a4", pages_per_branch=True), tmp_path / "d0.pdf")
+    assert plain.pages == 1 + len(branches)
+    result = export_chart(ds, ed, ChartOptions(), ExportOptions(page="a4", pages_per_branch=True, mandates=True), out)
+    reader = PdfReader(str(out))
+    assert result.pages == len(reader.pages) > plain.pages + 1  # the long mandate flows over pages
+    appendix = "\n".join(p.extract_text() for p in reader.pages[plain.pages:])
+    words = set(re.findall(r"mot\d{4}", appendix))
+    assert words == {f"mot{i:04d}" for i in range(1200)}  # nothing cut
+    assert "Dernier paragraphe de l’unité." in appendix.replace("\n", " ")
+    assert "Annexe — Mandats des unités" in appendix
+    assert all(float(p.mediabox.width) == pytest.approx(595.28, abs=0.05) for p in reader.pages[plain.pages:])
+    assert len(reader.outline) == plain.pages + 1  # a bookmark per chart page and one for the appendix
+
+
+def test_branch_rule_splits_big_branches():
+    ds = _dataset(big_doc())
+    ed = ds.edition()
+    pages = branch_pages(ed, ChartOptions(), max_units=10)
+    assert pages[0] == ("siege", 1)  # too big: its first level only
+    assert ("dir0", 1) in pages and ("dir0-dep0", None) in pages  # departments fit
+    assert all(not uid.endswith(("div0", "div1")) for uid, _ in pages)  # leaves have no page
+
+
+def test_dossier_is_pdf_only(mini, tmp_path):
+    ds, ed = mini
+    with pytest.raises(ExportError, match="PDF"):
+        export_chart(ds, ed, ChartOptions(), ExportOptions(format="svg", pages_per_branch=True), tmp_path / "x.svg")
+    assert not (tmp_path / "x.svg").exists()
+
+
+# --- readability -----------------------------------------------------------------------------------
+
+
+def test_readability_warning_for_a_big_edition_on_a4_not_for_a_branch(tmp_path):
+    ds = _dataset(big_doc())
+    ed = ds.edition()
+    whole = export_chart(ds, ed, ChartOptions(), ExportOptions(page="a4"), tmp_path / "whole.pdf")
+    assert whole.min_font_pt < 6
+    assert whole.warnings and "branche" in whole.warnings[0] and "A3" in whole.warnings[0]
+    branch = export_chart(ds, ed, ChartOptions(root="dir0-dep0"), ExportOptions(page="a4"), tmp_path / "branch.pdf")
+    assert branch.min_font_pt >= 6 and branch.warnings == ()
+
+
+# --- PNG -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page,landscape,dpi", [("a4", False, 72), ("slide", None, 96), ("letter", True, 50)])
+def test_png_size_matches_page_and_dpi(mini, tmp_path, page, landscape, dpi):
+    ds, ed = mini
+    out = tmp_path / "chart.png"
+    result = export_chart(ds, ed, ChartOptions(), ExportOptions(format="png", page=page, landscape=landscape, dpi=dpi), out)
+    info = png_info(out.read_bytes())
+    w, h = result.page_size_pt
+    assert abs(info["width"] - w * dpi / 72) <= 1 and abs(info["height"] - h * dpi / 72) <= 1
+    assert info["ppm"] == (round(dpi / 0.0254),) * 2
+    assert info["first_pixel"][:3] == (255, 255, 255)
+
+
+def test_png_transparent_background(mini, tmp_path):
+    ds, ed = mini
+    out = tmp_path / "clear.png"
+    export_chart(ds, ed, ChartOptions(), ExportOptions(format="png", page="fit", dpi=60, transparent=True), out)
+    info = png_info(out.read_bytes())
+    assert info["colour"] == 6 and info["first_pixel"][3] == 0
+
+
+def test_png_refuses_absurd_sizes(tmp_path):
+    ds = _dataset(big_doc())
+    with pytest.raises(ExportError, match="trop grande"):
+        export_chart(ds, ds.edition(), ChartOptions(), ExportOptions(format="png", page="fit", dpi=1200),
+                     tmp_path / "huge.png")
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- failures leave nothing behind ------------------------------------------------------------------
+
+
+@pytest.fixture
+def existing(tmp_path):
+    target = tmp_path / "chart.pdf"
+    target.write_bytes(b"previous export")
+    return target
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != "chart.pdf")
+
+
+@pytest.mark.parametrize("victim", ["replace", "fsync"])
+def test_disk_full_keeps_the_previous_file(mini, existing, monkeypatch, victim):
+    ds, ed = mini
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, victim, full)
+    with pytest.raises(ExportError, match="disque plein"):
+        export_chart(ds, ed, ChartOptions(), ExportOptions(), existing)
+    monkeypatch.undo()
+    assert existing.read_bytes() == b"previous export"
+    assert _leftovers(existing.parent) == []
+
+
+def test_permission_denied_keeps_the_previous_file(mini, existing, monkeypatch):
+    ds, ed = mini
+    import tempfile
+
+    def denied(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    with pytest.raises(ExportError, match="permission refusée"):
+        export_chart(ds, ed, ChartOptions(), ExportOptions(), existing)
+    monkeypatch.undo()
+    assert existing.read_bytes() == b"previous export" and _leftovers(existing.parent) == []
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder(mini, existing):
+    ds, ed = mini
+    folder = existing.parent
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(ExportError, match="permission refusée"):
+            export_chart(ds, ed, ChartOptions(), ExportOptions(), existing)
+    finally:
+        folder.chmod(0o700)
+    assert existing.read_bytes() == b"previous export" and _leftovers(folder) == []
+
+
+def test_missing_folder(mini, tmp_path):
+    ds, ed = mini
+    with pytest.raises(ExportError, match="dossier introuvable"):
+        export_chart(ds, ed, ChartOptions(), ExportOptions(), tmp_path / "nope" / "chart.pdf")
+
+
+def test_cancelled_export_writes_nothing(mini, existing):
+    ds, ed = mini
+
+    class Stop(Exception):
+        pass
+
+    class Token:
+        def __init__(self):
+            self.calls = []
+
+        def progress(self, done, total, message=""):
+            self.calls.append((done, total))
+            if done >= 1:
+                raise Stop()
+
+        def check(self):
+            pass
+
+    token = Token()
+    with pytest.raises(Stop):
+        export_chart(ds, ed, ChartOptions(), ExportOptions(pages_per_branch=True, mandates=True), existing, token=token)
+    assert token.calls[0] == (0, token.calls[0][1]) and token.calls[0][1] >= 3
+    assert existing.read_bytes() == b"previous export" and _leftovers(existing.parent) == []
+
+
+# --- page arithmetic ----------------------------------------------------------------------------------
+
+
+def test_placement_centres_and_fits():
+    placement = P.place(1000, 500, "a4", None, 20)
+    assert placement.landscape
+    assert placement.scale == pytest.approx((841.89 - 40) / 1000, rel=1e-4)
+    assert placement.dx == pytest.approx(20, abs=0.01)
+    assert placement.dy == pytest.approx((595.28 - 500 * placement.scale) / 2, abs=0.01)
+    small = P.place(10, 10, "a3", False, 20)
+    assert small.scale == P.MAX_UPSCALE
+    fit = P.place(300, 200, "fit", None, 10)
+    assert (fit.page_w, fit.page_h, fit.scale, fit.dx, fit.dy) == (320, 220, 1.0, 10, 10)
+    assert P.place(100, 900, "slide", None, 10).landscape  # a slide stays a slide
+
+
+def test_paginate_flows_lines_and_keeps_headings_with_text():
+    heading = P.TextBlock(("Titre",), "h", 10, keep_with_next=True)
+    body = P.TextBlock(tuple("abcdefghij"), "b", 0)
+    blocks = [(body, list("abcdefg")), (heading, ["Titre"]), (body, list("hijkl"))]
+    pages = P.paginate(blocks, {"h": 10, "b": 10}, 80)
+    assert [line.text for line in pages[0]] == list("abcdefg")  # the heading would end the page: it moves
+    assert [line.text for line in pages[1]][0] == "Titre"
+    assert sum(len(p) for p in pages) == 13
