@@ -1,0 +1,588 @@
+"""Graphics items built from the chart's layout records (the Qt half of xdot's two steps).
+
+chart/layout.py interprets Graphviz's drawing operations into plain
+records; this module turns each record into QGraphicsPathItem and
+QGraphicsSimpleTextItem instances in scene units of one point, y down — the
+coordinates of the records — so what the view shows is what the SVG, PDF and
+PNG exports draw.  Nothing here knows about the view.
+
+Fidelity notes:
+- Pens keep Graphviz's widths in points (not cosmetic), so zooming scales
+  lines as it scales the exported files.  Caps and joins are cairo's
+  defaults (butt, miter), and dashes cairo's pattern (gvrender_pango.c:
+  6 on 6 off, dotted 2 on 6), converted to Qt's pen-width units.
+- Texts are vector text items, never pixmaps, so they stay sharp at every
+  zoom.  Graphviz measured each line with pango; Qt's advance for the same
+  font differs by a few per cent (pango rounds glyph advances to pixels),
+  so each line is scaled horizontally to Graphviz's width and sits in its
+  box exactly as in the export.
+"""
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen,
+                           QTransform)
+from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem,
+                               QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget)
+
+from iomviewer.chart import style
+from iomviewer.chart.layout import ClusterRecord, EdgeRecord, NodeRecord, Pen, Shape, Text, rgba
+from iomviewer.ui import i18n
+
+# Stacking, as Graphviz paints with outputorder=edgesfirst: background,
+# clusters (outer before nested: insertion order), edges, nodes.
+Z_BACKGROUND = -40.0
+Z_CLUSTER = -30.0
+Z_GRAPH_TEXT = -25.0
+Z_EDGE = -20.0
+Z_NODE = 0.0
+Z_NODE_ACTIVE = 5.0  # selected and matching nodes (and the halo) go over neighbouring edges
+
+# item.data() keys
+ROLE_KIND = 0  # "edge" | "cluster" | "background" (a NodeItem is known by its class)
+ROLE_ID = 1  # edge id, cluster name
+
+# cairo's dash patterns, in points (Graphviz plugin/pango/gvrender_pango.c).
+_DASHES = {"dashed": (6.0, 6.0), "dotted": (2.0, 6.0)}
+
+# Search results dim the other nodes this much (opacity), removed units more.
+DIM_OPACITY = 0.4
+GHOST_OPACITY = 0.45
+
+# Change marks of the compare mode: colour (Okabe-Ito, kept apart from the
+# selection blue and the search vermillion), a symbol so colour is never the
+# only cue, and priority when a unit carries several (first wins the badge).
+MARK_STYLES: dict[str, tuple[str, str]] = {
+    "removed": ("#6e6e6e", "\u2212"),  # minus sign
+    "added": ("#009e73", "+"),
+    "moved": ("#0072b2", "\u2192"),  # rightwards arrow
+    "renamed": ("#cc79a7", "\u270e"),  # pencil
+    "mandate_changed": ("#e69f00", "\u00a7"),  # section sign
+    "not_covered": ("#9a9a9a", "?"),
+    "not_in_a_coverage": ("#9a9a9a", "?"),
+}
+MARK_ORDER = tuple(MARK_STYLES)
+
+_HALO_GAP = 2.5  # between the box and the inner edge of the halo, points
+_HALO_WIDTH = 4.0
+_HOVER_WIDTH = 2.0
+_BADGE_RADIUS = 7.0
+
+
+def mark_label(mark: str) -> str:
+    """The mark's name in the interface language."""
+    labels = {
+        "added": QCoreApplication.translate("chart", "ajoutée"),
+        "removed": QCoreApplication.translate("chart", "supprimée"),
+        "renamed": QCoreApplication.translate("chart", "renommée"),
+        "moved": QCoreApplication.translate("chart", "déplacée"),
+        "mandate_changed": QCoreApplication.translate("chart", "mandat modifié"),
+        "not_covered": QCoreApplication.translate("chart", "hors du champ de l'édition"),
+        "not_in_a_coverage": QCoreApplication.translate("chart", "hors du champ de l'édition de référence"),
+    }
+    return labels.get(mark, mark)
+
+
+# --- colours, pens, brushes, paths ------------------------------------------------------
+
+_colors: dict[str, QColor] = {}
+
+
+def qcolor(color: str) -> QColor:
+    """QColor of a record colour ("#rrggbb", "#rrggbbaa" with alpha LAST, or a name)."""
+    c = _colors.get(color)
+    if c is None:
+        parts = rgba(color)
+        # QColor("#aarrggbb") reads alpha FIRST, so build it from components.
+        c = QColor(*parts) if parts is not None else QColor(color)
+        if not c.isValid():
+            c = QColor(Qt.GlobalColor.black)  # an X11 name Qt does not know
+        _colors[color] = c
+    return c
+
+
+_pens: dict[tuple[str, float, str], QPen] = {}
+
+
+def make_pen(color: str | QColor, width: float, style_name: str = "solid") -> QPen:
+    """A pen in points (scaled by zoom like the exports), cairo's caps, joins and dashes."""
+    key = (color, width, style_name) if isinstance(color, str) else None
+    pen = _pens.get(key) if key else None
+    if pen is not None:
+        return pen
+    c = qcolor(color) if isinstance(color, str) else color
+    if width <= 0 or c.alpha() == 0:
+        pen = QPen(Qt.PenStyle.NoPen)
+    else:
+        pen = QPen(c, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.MiterJoin)
+        dashes = _DASHES.get(style_name)
+        if dashes:
+            pen.setDashPattern([d / width for d in dashes])  # Qt counts dashes in pen widths
+    if key:
+        _pens[key] = pen
+    return pen
+
+
+def pen_for(pen: Pen, *, force_style: str | None = None) -> QPen:
+    return make_pen(pen.color, pen.width, force_style or pen.style)
+
+
+_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+_brushes: dict[str, QBrush] = {}
+
+
+def brush_for(shape: Shape) -> QBrush:
+    if not shape.filled or not shape.pen.fill:
+        return _NO_BRUSH
+    brush = _brushes.get(shape.pen.fill)
+    if brush is None:
+        c = qcolor(shape.pen.fill)
+        brush = _brushes[shape.pen.fill] = QBrush(c) if c.alpha() else _NO_BRUSH
+    return brush
+
+
+def path_for_shape(shape: Shape, path: QPainterPath | None = None) -> QPainterPath:
+    """The shape as a painter path (appended to `path` when given)."""
+    path = path if path is not None else QPainterPath()
+    pts = shape.points
+    if not pts:
+        return path
+    if shape.kind == "ellipse":
+        (x0, y0), (x1, y1) = pts[0], pts[-1]
+        path.addEllipse(QRectF(QPointF(x0, y0), QPointF(x1, y1)).normalized())
+        return path
+    path.moveTo(*pts[0])
+    if shape.kind == "bezier":
+        # Graphviz: a start point, then three points (two controls, an end) per segment.
+        for i in range(1, len(pts) - 2, 3):
+            (x1, y1), (x2, y2), (x3, y3) = pts[i:i + 3]
+            path.cubicTo(x1, y1, x2, y2, x3, y3)
+    else:
+        for x, y in pts[1:]:
+            path.lineTo(x, y)
+        if shape.kind == "polygon":
+            path.closeSubpath()
+    return path
+
+
+def shape_item(shape: Shape, parent: QGraphicsItem | None = None, *,
+               force_style: str | None = None) -> QGraphicsPathItem:
+    path = path_for_shape(shape)
+    path.setFillRule(Qt.FillRule.WindingFill)  # cairo's default fill rule
+    item = QGraphicsPathItem(path, parent) if parent is not None else QGraphicsPathItem(path)
+    item.setPen(pen_for(shape.pen, force_style=force_style))
+    item.setBrush(brush_for(shape))
+    return item
+
+
+# --- text --------------------------------------------------------------------------------
+
+_fonts: dict[tuple[str, float, bool, bool], tuple[QFont, QFontMetricsF, float]] = {}
+
+
+def font_for(text: Text) -> tuple[QFont, QFontMetricsF, float]:
+    """(font, its metrics, vertical scale) for a text record.
+
+    Sizes are in points and one scene unit is one point, so the font's pixel
+    size is the record's size (QFont pixel sizes are whole numbers: a
+    fractional size gets the nearest and a vertical scale for the rest).
+    """
+    key = (text.font, text.size, text.bold, text.italic)
+    found = _fonts.get(key)
+    if found is None:
+        font = QFont()
+        font.setFamilies(style.font_families(text.font) or [style.FONT])
+        px = max(1, round(text.size))
+        font.setPixelSize(px)
+        font.setBold(text.bold)
+        font.setItalic(text.italic)
+        # Positions come from Graphviz; unhinted outlines scale evenly with zoom.
+        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+        font.setKerning(True)
+        found = (font, QFontMetricsF(font), text.size / px if text.size > 0 else 1.0)
+        _fonts[key] = found
+    return found
+
+
+# Letter spacing may absorb up to this fraction of the font size per character; beyond
+# that the fonts differ (a fallback font, missing glyphs) and the line is scaled instead.
+_MAX_SPACING = 0.12
+
+
+def text_item(text: Text, parent: QGraphicsItem | None = None) -> QGraphicsSimpleTextItem:
+    """A plain-text item (never rich text) on Graphviz's baseline, fitted to Graphviz's width.
+
+    Pango (Graphviz) rounds each glyph advance to a device pixel, so its
+    lines come out a few per cent wider than Qt's unhinted ones.  The gap is
+    spread between the letters, as pango's rounding spreads it: the glyphs
+    keep their shapes, the line fills Graphviz's width, and the item keeps a
+    uniform scale, which Qt paints from its glyph cache (a stretched line is
+    drawn about twice as slowly).  Only when the fonts really differ is the
+    line stretched to fit.
+    """
+    font, metrics, sy = font_for(text)
+    content = text.text
+    key = (text.font, text.size, text.bold, text.italic)
+    measured = _advances.get((key, content))
+    if measured is None:
+        if len(_advances) > _ADVANCE_CACHE_MAX:
+            _advances.clear()
+        measured = _advances[(key, content)] = metrics.horizontalAdvance(content)  # font units
+    target = text.width / sy
+    sx = sy
+    n = len(content)
+    if measured > 0 and target > 0 and n:
+        spacing = (target - measured) / n
+        if abs(spacing) <= _MAX_SPACING * font.pixelSize():
+            # Qt keeps advances in 1/64 px: round, and split the remainder on both sides (below).
+            spacing = round(spacing * 64) / 64
+            if spacing:
+                font = _spaced_font(key, font, spacing)
+            measured += spacing * n
+        else:
+            sx = sy * target / measured
+    item = QGraphicsSimpleTextItem(parent) if parent is not None else QGraphicsSimpleTextItem()
+    item.setFont(font)  # before the text: each of the two lays the text out again
+    item.setText(content)
+    item.setBrush(_text_brush(text.color))
+    width = measured * sx
+    if text.anchor == "l":
+        left = text.x + (text.width - width) / 2
+    elif text.anchor == "r":
+        left = text.x - text.width + (text.width - width) / 2
+    else:
+        left = text.x - width / 2
+    if sx != 1.0 or sy != 1.0:
+        item.setTransform(QTransform.fromScale(sx, sy))
+    # QGraphicsSimpleTextItem puts the top of its line at y = 0, the baseline at the ascent.
+    item.setPos(left, text.y - metrics.ascent() * sy)
+    return item
+
+
+# Widths of lines already measured: kind lines and common names repeat across charts.
+_advances: dict[tuple, float] = {}
+_ADVANCE_CACHE_MAX = 50_000
+_spaced: dict[tuple, QFont] = {}
+
+
+def _spaced_font(key: tuple, font: QFont, spacing: float) -> QFont:
+    spaced = _spaced.get((key, spacing))
+    if spaced is None:
+        spaced = _spaced[(key, spacing)] = QFont(font)
+        spaced.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, spacing)
+    return spaced
+
+
+_text_brushes: dict[str, QBrush] = {}
+
+
+def _text_brush(color: str) -> QBrush:
+    brush = _text_brushes.get(color)
+    if brush is None:
+        brush = _text_brushes[color] = QBrush(qcolor(color))
+    return brush
+
+
+# --- nodes ---------------------------------------------------------------------------------
+
+
+class _Badge(QGraphicsItem):
+    """A change mark's badge at the node's top-right corner, above the box and its text."""
+
+    def __init__(self, parent: "NodeItem") -> None:
+        super().__init__(parent)
+        self.mark = ""
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_mark(self, mark: str) -> None:
+        self.mark = mark
+        bbox = self.parentItem().bbox  # type: ignore[union-attr]
+        self.setPos(bbox.right() - 3, bbox.top() + 3)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        r = _BADGE_RADIUS + 1
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        color, symbol = MARK_STYLES.get(self.mark, ("#9a9a9a", "?"))
+        bg = qcolor(color)
+        r = _BADGE_RADIUS
+        painter.setPen(QPen(QColor("#ffffff"), 1.2))
+        painter.setBrush(bg)
+        painter.drawEllipse(QPointF(0, 0), r, r)
+        painter.setFont(_badge_font())
+        luminance = 0.2126 * bg.redF() + 0.7152 * bg.greenF() + 0.0722 * bg.blueF()
+        painter.setPen(QColor("#000000" if luminance > 0.4 else "#ffffff"))
+        painter.drawText(QRectF(-r, -r, 2 * r, 2 * r), int(Qt.AlignmentFlag.AlignCenter), symbol)
+
+
+_badge_fonts: list[QFont] = []
+
+
+def _badge_font() -> QFont:
+    if not _badge_fonts:
+        font = QFont()
+        font.setFamilies(style.font_families())
+        font.setPixelSize(10)
+        font.setBold(True)
+        _badge_fonts.append(font)
+    return _badge_fonts[0]
+
+
+class NodeItem(QGraphicsItem):
+    """One unit: its shapes and texts as children, restyled in place for state changes.
+
+    The node paints only what lies outside its box (the selection or search
+    halo, the hover ring), under its children; its bounding rectangle is the
+    record's bbox exactly unless one of those shows.  Its shape is the whole
+    box, so a click or a hover anywhere in it, text included, is the unit's.
+    """
+
+    def __init__(self, record: NodeRecord, parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self.record = record
+        self.unit_id = record.id
+        x, y, w, h = record.bbox
+        self._bbox = QRectF(x, y, w, h)
+        self._margin = 0.0
+        self._selected = self._highlighted = self._dimmed = self._hover = False
+        self._marks: tuple[str, ...] = ()
+        self._badge: _Badge | None = None
+        self._tooltip_ready = False
+        self.kind = next((c[5:] for c in record.classes if c.startswith("kind-")), "")
+        self.setAcceptHoverEvents(True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view handles clicks and drags
+
+        filled = [i for i, s in enumerate(record.shapes) if s.filled]
+        frames = set(filled) if filled else set(range(len(record.shapes)))
+        self._frames: list[tuple[QGraphicsPathItem, QPen, QBrush]] = []
+        for i, shape in enumerate(record.shapes):
+            item = shape_item(shape, self)
+            if i in frames:
+                self._frames.append((item, item.pen(), item.brush()))
+        self.texts: list[QGraphicsSimpleTextItem] = [text_item(t, self) for t in record.texts]
+        self._path: QPainterPath | None = None
+
+    # --- queries ---------------------------------------------------------------------
+    @property
+    def bbox(self) -> QRectF:
+        return QRectF(self._bbox)
+
+    def name(self) -> str:
+        return self.record.tooltip
+
+    def text(self) -> str:
+        """The box's lines, joined by newlines (what the reader sees)."""
+        return "\n".join(t.text() for t in self.texts)
+
+    def state(self) -> tuple[bool, bool, bool]:
+        return self._selected, self._highlighted, self._dimmed
+
+    def marks(self) -> tuple[str, ...]:
+        return self._marks
+
+    def badge(self) -> QGraphicsItem | None:
+        return self._badge if self._badge is not None and self._badge.isVisible() else None
+
+    def frame_pen(self) -> QPen:
+        return self._frames[0][0].pen() if self._frames else QPen()
+
+    def frame_brush(self) -> QBrush:
+        return self._frames[0][0].brush() if self._frames else QBrush()
+
+    def set_texts_visible(self, visible: bool) -> None:
+        for t in self.texts:
+            t.setVisible(visible)
+
+    # --- restyling in place ----------------------------------------------------------
+    def set_state(self, selected: bool, highlighted: bool, dimmed: bool) -> None:
+        """Restyle for selection, search highlight and dimming; the layout never moves."""
+        dimmed = dimmed and not (selected or highlighted)
+        if (selected, highlighted, dimmed) == (self._selected, self._highlighted, self._dimmed):
+            return
+        self._selected, self._highlighted, self._dimmed = selected, highlighted, dimmed
+        self._restyle()
+
+    def set_marks(self, marks: Iterable[str]) -> None:
+        """Show change marks (compare mode): border colour, a badge; removed units ghosted."""
+        wanted = set(marks)
+        ordered = tuple(m for m in MARK_ORDER if m in wanted) + tuple(sorted(wanted - set(MARK_ORDER)))
+        if ordered == self._marks:
+            return
+        self._marks = ordered
+        if ordered:
+            if self._badge is None:
+                self._badge = _Badge(self)
+            self._badge.set_mark(ordered[0])
+            self._badge.setVisible(True)
+        elif self._badge is not None:
+            self._badge.setVisible(False)
+        self._restyle()
+        self._tooltip_ready = False
+
+    def _restyle(self) -> None:
+        mark = self._marks[0] if self._marks else None
+        removed = "removed" in self._marks
+        for item, pen0, brush0 in self._frames:
+            pen, brush = QPen(pen0), brush0
+            # The same overrides as build_graph(highlighted=, selected=) makes for the exports.
+            if self._highlighted:
+                brush = QBrush(qcolor(style.HIGHLIGHT_FILL))
+                pen.setColor(qcolor(style.HIGHLIGHT_BORDER))
+                _set_width(pen, style.HIGHLIGHT_PENWIDTH)
+            elif mark in MARK_STYLES:
+                pen.setColor(qcolor(MARK_STYLES[mark][0]))
+                _set_width(pen, max(pen0.widthF(), 2.0))
+            if self._selected:
+                pen.setColor(qcolor(style.SELECTED_BORDER))
+                _set_width(pen, style.SELECTED_PENWIDTH)
+            if removed and pen.style() != Qt.PenStyle.NoPen:
+                pen.setDashPattern([d / pen.widthF() for d in _DASHES["dashed"]])
+            item.setPen(pen)
+            item.setBrush(brush)
+        self.setOpacity(GHOST_OPACITY if removed else DIM_OPACITY if self._dimmed else 1.0)
+        self.setZValue(Z_NODE_ACTIVE if (self._selected or self._highlighted) else Z_NODE)
+        self._update_margin()
+        self.update()
+
+    def _update_margin(self) -> None:
+        # Selection gets a halo (the one unit to find at a glance); search matches keep the
+        # exports' look (fill and border), so a page of matches stays calm; hover a thin ring.
+        m = 0.0
+        if self._selected:
+            m = _HALO_GAP + _HALO_WIDTH + 1
+        elif self._hover:
+            m = _HALO_GAP + _HOVER_WIDTH + 1
+        if m != self._margin:
+            self.prepareGeometryChange()
+            self._margin = m
+
+    def tooltip_html(self) -> str:
+        """Full name, kind and change marks; the name escaped, so "<b>x</b>" shows literally."""
+        kind = i18n.kind_label(self.kind) if self.kind else ""
+        lines = [f"<b>{html.escape(self.record.tooltip)}</b>"]
+        if kind:
+            lines.append(html.escape(kind))
+        if self._marks:
+            lines.append("<i>" + html.escape(", ".join(mark_label(m) for m in self._marks)) + "</i>")
+        # Qt guesses rich text from a leading tag: always give markup, never a bare name.
+        return "<qt>" + "<br/>".join(lines) + "</qt>"
+
+    def _ensure_tooltip(self) -> None:
+        # Built on first hover (a hover always comes before a tooltip): most units never need one.
+        if not self._tooltip_ready:
+            self.setToolTip(self.tooltip_html())
+            self._tooltip_ready = True
+
+    # --- QGraphicsItem ----------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        m = self._margin
+        return self._bbox.adjusted(-m, -m, m, m) if m else QRectF(self._bbox)
+
+    def shape(self) -> QPainterPath:
+        if self._path is None:  # built on the first hit test: most units never get one
+            self._path = QPainterPath()
+            self._path.addRect(self._bbox)
+        return self._path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if not self._margin:
+            return
+        if self._selected:
+            color, width = QColor(qcolor(style.SELECTED_BORDER)), _HALO_WIDTH
+            color.setAlpha(70)
+        else:
+            color, width = QColor(0, 0, 0, 60), _HOVER_WIDTH
+        inset = _HALO_GAP + width / 2
+        painter.setPen(QPen(color, width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(self._bbox.adjusted(-inset, -inset, inset, inset), 6 + inset, 6 + inset)
+
+    def hoverEnterEvent(self, event) -> None:
+        self._ensure_tooltip()
+        self._hover = True
+        self._update_margin()
+        self.update()
+
+    def hoverLeaveEvent(self, event) -> None:
+        self._hover = False
+        self._update_margin()
+        self.update()
+
+
+def _set_width(pen: QPen, width: float) -> None:
+    """Change a pen's width, keeping its dashes the same length in points."""
+    old = pen.widthF() or 1.0
+    dashes = pen.dashPattern() if pen.style() == Qt.PenStyle.CustomDashLine else None
+    pen.setWidthF(width)
+    if dashes:
+        pen.setDashPattern([d * old / width for d in dashes])
+
+
+# --- edges, clusters, background ------------------------------------------------------------
+
+
+def edge_item(record: EdgeRecord) -> QGraphicsPathItem:
+    """One path item per edge (its lines); arrowheads and labels are its children.
+
+    Secondary links (build.py: class "link", constraint=false) are dashed;
+    Graphviz already says so in the pen, the view makes sure of it.
+    """
+    lines = [s for s in record.shapes if not s.filled]
+    heads = [s for s in record.shapes if s.filled]
+    path = QPainterPath()
+    for s in lines:
+        path_for_shape(s, path)
+    item = QGraphicsPathItem(path)
+    first = lines[0] if lines else (heads[0] if heads else None)
+    if first is not None:
+        item.setPen(pen_for(first.pen, force_style="dashed" if record.secondary and first.pen.style == "solid"
+                            else None))
+    item.setBrush(QBrush(Qt.BrushStyle.NoBrush))  # an open curve must never be filled
+    for s in heads:
+        # Arrowheads stay solid however the line is dashed, as in Graphviz.
+        shape_item(s, item, force_style="solid")
+    for t in record.texts:
+        text_item(t, item)
+    item.setZValue(Z_EDGE)
+    item.setData(ROLE_KIND, "edge")
+    item.setData(ROLE_ID, record.id or f"{record.tail}->{record.head}")
+    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+    if record.tooltip:
+        # Escaped inside markup: a tooltip that starts with a tag is read as rich text.
+        item.setToolTip("<qt>" + html.escape(record.tooltip) + "</qt>")
+    return item
+
+
+def cluster_item(record: ClusterRecord) -> QGraphicsPathItem:
+    """A cluster (the column of stacked units): its first shape, the rest and its texts as children."""
+    shapes = list(record.shapes)
+    if shapes:
+        item = shape_item(shapes[0])
+    else:
+        x, y, w, h = record.bbox
+        path = QPainterPath()
+        path.addRect(QRectF(x, y, w, h))
+        item = QGraphicsPathItem(path)
+        item.setPen(QPen(Qt.PenStyle.NoPen))
+    for s in shapes[1:]:
+        shape_item(s, item)
+    for t in record.texts:
+        text_item(t, item)
+    item.setZValue(Z_CLUSTER)
+    item.setData(ROLE_KIND, "cluster")
+    item.setData(ROLE_ID, record.name)
+    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+    return item
+
+
+def background_item(shape: Shape) -> QGraphicsPathItem:
+    item = shape_item(shape)
+    item.setZValue(Z_BACKGROUND)
+    item.setData(ROLE_KIND, "background")
+    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+    return item
