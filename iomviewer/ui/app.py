@@ -119,6 +119,7 @@ def run_gui(args: Namespace) -> int:
 
     dot.use_helper_process(True)  # big layouts and exports must not hold the GIL in the GUI
     window = MainWindow(dataset, settings)
+    window.persist_settings = not args.smoke_test
     window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
     if args.edition:
         if dataset.has_edition(args.edition):

@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self.edition = dataset.edition()
         self.history = NavigationHistory()
         self._selected: str | None = None
+        self._highlighted: frozenset[str] = frozenset()
+        self.persist_settings = True  # off for --smoke-test: a check must not change the user's layout
         self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
 
         self.layout_runner = TaskRunner(self)  # Graphviz: one job at a time
@@ -143,6 +145,8 @@ class MainWindow(QMainWindow):
         a = self.actions_
         a.quit.triggered.connect(self.close)
         a.open.triggered.connect(self.open_file_dialog)
+        a.export.triggered.connect(self.export_chart)
+        a.print.triggered.connect(self.print_chart)
         a.find.triggered.connect(self.search.focus_search)
         a.copy.triggered.connect(self.copy_selection)
         a.back.triggered.connect(self.go_back)
@@ -324,6 +328,7 @@ class MainWindow(QMainWindow):
     def _on_query_changed(self, query: str) -> None:
         index = getattr(self, "_search_index", None)
         ids = index.matching_ids(query) if index is not None and query.strip() else set()
+        self._highlighted = frozenset(ids)
         self.tree.set_highlighted(ids)
         self.chart.set_highlighted(ids)
         if query.strip():
@@ -385,6 +390,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Chargement de {0}…").format(path))
         self.task_runner.submit("load", _load_file, path)
 
+    # --- export and print -----------------------------------------------------------------
+    def export_chart(self) -> None:
+        from iomviewer.ui.export_dialog import run_export_dialog
+
+        # Graphviz is not thread-safe: exports share the layout runner's single thread.
+        run_export_dialog(self, self.dataset, self.edition, self.chart_controller.options, self._selected,
+                          self._highlighted, self.settings, self.layout_runner)
+
+    def print_chart(self) -> None:
+        from iomviewer.ui.printing import print_chart
+
+        print_chart(self, self.dataset, self.edition, self.chart_controller.options, self._highlighted,
+                    runner=self.layout_runner)
+
     # --- about and closing -------------------------------------------------------------
     def show_about(self) -> None:
         from iomviewer.ui.dialogs import about_text
@@ -392,6 +411,14 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("À propos d'iomviewer"), about_text(self.dataset, __version__))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.persist_settings:
+            self._save_settings()
+        self.layout_runner.cancel("layout")
+        self.layout_runner.wait(5000)
+        self.task_runner.wait(5000)
+        super().closeEvent(event)
+
+    def _save_settings(self) -> None:
         s = self.settings
         s.set("window/geometry", self.saveGeometry())
         s.set("window/state", self.saveState())
@@ -399,7 +426,3 @@ class MainWindow(QMainWindow):
         s.set("data/edition", self.edition.id)
         s.set("data/selection", self._selected or "")
         s.sync()
-        self.layout_runner.cancel("layout")
-        self.layout_runner.wait(5000)
-        self.task_runner.wait(5000)
-        super().closeEvent(event)

@@ -34,7 +34,9 @@ def options() -> dict[str, Option]:
         "chart/compact": Option(bool, True),
         "chart/scope": Option(str, "all", lambda v: v in ("all", "branch")),
         "chart/depth": Option(int, 0, lambda v: 0 <= v <= 50),  # 0 = every level
-        "chart/show_links": Option(bool, True),
+        # Off by default: the dashed links cross the whole chart; the detail
+        # pane always lists them.
+        "chart/show_links": Option(bool, False),
         "ui/lang": Option(str, "", lambda v: v in ("", "fr", "en")),
         "export/format": Option(str, "pdf", lambda v: v in ("svg", "pdf", "png")),
         "export/page": Option(str, "slide", lambda v: v in ("fit", "a4", "a3", "letter", "slide")),

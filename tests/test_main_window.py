@@ -1,0 +1,164 @@
+"""The window as a user drives it: selection in step, search, editions, history, files, settings."""
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fixtures import mini_doc, variant, write_doc
+from iomviewer.core.loading import load_dataset
+from iomviewer.ui.main_window import MainWindow
+from iomviewer.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    win = MainWindow(load_dataset(), settings)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitUntil(lambda: win.chart.unit_count() > 0, timeout=20000)
+    yield win
+    win.layout_runner.wait(10000)
+    win.task_runner.wait(10000)
+
+
+def wait_index(qtbot, win):
+    qtbot.waitUntil(lambda: getattr(win, "_search_index", None) is not None, timeout=10000)
+
+
+def test_selecting_in_the_tree_updates_chart_and_pane(qtbot, window):
+    uid = "division-migration-sante"
+    window.tree.select_unit(uid)  # programmatic: no echo
+    assert window.selected_unit is None
+    with qtbot.waitSignal(window.selection_changed, timeout=3000) as blocker:
+        window.tree.unit_activated.emit(uid)  # what a user's click emits
+    assert blocker.args == [uid]
+    assert window.chart.selected_unit() == uid
+    assert "Division Migration et santé" in window.detail.toPlainText()
+
+
+def test_clicking_the_chart_updates_tree_and_pane(qtbot, window):
+    uid = "division-tresorerie"
+    item = window.chart.node_item(uid)
+    window.chart.centerOn(item)
+    qtbot.wait(50)
+    pos = window.chart.mapFromScene(item.sceneBoundingRect().center())
+    qtbot.mouseClick(window.chart.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert window.selected_unit == uid
+    assert window.tree.current_unit() == uid
+    assert "Division de la trésorerie" in window.detail.toPlainText()
+
+
+def test_following_a_link_in_the_pane_selects_everywhere(qtbot, window):
+    window.select_unit("dept-gestion-financiere-administrative")
+    window.detail.unit_link_activated.emit("division-budget")
+    assert window.selected_unit == "division-budget"
+    assert window.tree.current_unit() == "division-budget"
+    assert window.chart.selected_unit() == "division-budget"
+
+
+def test_search_with_keyboard_only(qtbot, window):
+    wait_index(qtbot, window)
+    window.activateWindow()
+    window.tree.setFocus()
+    qtbot.keyClick(window.tree, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # Ctrl+F
+    line = QApplication.focusWidget()
+    assert line is not None and line.metaObject().className() == "QLineEdit"
+    qtbot.keyClicks(line, "sante mentale")
+    qtbot.waitUntil(lambda: "unite-sante-mentale-soutien-psychosocial" in window._highlighted, timeout=3000)
+    assert window.chart.node_item("unite-sante-mentale-soutien-psychosocial") is not None
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.selected_unit == "unite-sante-mentale-soutien-psychosocial", timeout=3000)
+    assert window.tree.current_unit() == "unite-sante-mentale-soutien-psychosocial"
+    qtbot.keyClick(line, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window._highlighted, timeout=3000)
+
+
+def test_edition_switch_keeps_or_drops_the_selection(qtbot, window):
+    window.select_unit("bureau-chef-cabinet")
+    window.set_edition("structure-2021")  # the Bureau du chef de cabinet does not exist there
+    assert window.selected_unit is None
+    assert "n'existe pas" in window.statusBar().currentMessage()
+    window.select_unit("division-budget")
+    window.set_edition("revision-2022")
+    assert window.selected_unit == "division-budget"
+    assert window.tree.current_unit() == "division-budget"
+
+
+def test_partial_edition_says_so(qtbot, window):
+    window.set_edition("menu-2024")
+    assert window.notice.isVisibleTo(window)
+    assert "partielle" in window.notice.text()
+
+
+def test_back_and_forward(qtbot, window):
+    for uid in ("division-budget", "division-tresorerie", "dept-affaires-juridiques"):
+        window.select_unit(uid)
+    window.actions_.back.trigger()
+    assert window.selected_unit == "division-tresorerie"
+    window.actions_.back.trigger()
+    assert window.selected_unit == "division-budget"
+    window.actions_.forward.trigger()
+    assert window.selected_unit == "division-tresorerie"
+    assert window.tree.current_unit() == "division-tresorerie"
+
+
+def test_opening_an_invalid_file_keeps_the_current_data(qtbot, window, tmp_path):
+    bad = write_doc(tmp_path, variant(lambda d: d["editions"][0]["units"][3].update(parent="ghost")))
+    before = window.dataset
+    window.open_file(str(bad))
+    qtbot.waitUntil(lambda: any(isinstance(w, QMessageBox) and w.isVisible() for w in QApplication.topLevelWidgets()),
+                    timeout=10000)
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    assert "ghost" in box.informativeText()
+    box.close()
+    assert window.dataset is before
+
+
+def test_opening_a_valid_file(qtbot, window, tmp_path):
+    good = write_doc(tmp_path, mini_doc())
+    window.open_file(str(good))
+    qtbot.waitUntil(lambda: window.dataset.path == str(good), timeout=10000)
+    assert window.edition.id == "ed-2022"
+    qtbot.waitUntil(lambda: window.chart.unit_count() == 7, timeout=10000)
+
+
+def test_settings_are_restored(qtbot, settings):
+    first = MainWindow(load_dataset(), settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.set_edition("structure-2021")
+    first.select_unit("division-budget")
+    first.actions_.left_right.trigger()
+    first.depth_box.setValue(3)
+    first.close()
+    second = MainWindow(load_dataset(), settings)
+    qtbot.addWidget(second)
+    assert second.edition.id == "structure-2021"
+    assert second.actions_.left_right.isChecked()
+    assert second.depth_box.value() == 3
+    assert second.chart_controller.options.rankdir == "LR"
+    assert settings.get("data/selection") == "division-budget"
+    first.layout_runner.wait(10000)
+    second.layout_runner.wait(10000)
+
+
+def test_smoke_test_and_select_from_the_command_line(tmp_path):
+    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--select", "santé mentale"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "ready in" in proc.stdout and "unite-sante-mentale-soutien-psychosocial" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--select", "nothing at all here"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 2 and "aucune unité" in proc.stderr
