@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dpi", type=int, default=150, metavar="N", help="résolution PNG (par défaut 150)")
     p.add_argument("--transparent", action="store_true", help="fond transparent (PNG)")
     p.add_argument("--direction", choices=("TB", "LR"), default="TB", help="de haut en bas ou de gauche à droite")
+    p.add_argument("--links", action="store_true", help="dessiner aussi les liens secondaires (supervision, appui…)")
     p.add_argument("--pages-per-branch", action="store_true", help="PDF : une page par branche après une vue d'ensemble")
     p.add_argument("--mandates", action="store_true", help="PDF : annexe des mandats des unités montrées")
     return parser

@@ -291,7 +291,7 @@ def cmd_export(args: Namespace) -> int:
         root = _resolve(edition, args.root).id if args.root else None
     except CommandError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None  # export: every failure is exit 2
-    chart_options = ChartOptions(rankdir=args.direction, root=root, depth=args.depth)
+    chart_options = ChartOptions(rankdir=args.direction, root=root, depth=args.depth, show_links=args.links)
     try:
         fmt = format_for_path(args.output, args.format)
         result = export_chart(

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iomviewer.core.search import STOP_WORDS, tokenize
+from iomviewer.core.search import STOP_WORDS, SearchIndex, SearchResult, tokenize
 from iomviewer.ui.i18n import kind_label
 
 RESULT_LIMIT = 50
@@ -264,7 +264,7 @@ class SearchBox(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._index = None
+        self._index: SearchIndex | None = None
         self._previous_focus: QWidget | None = None
 
         self.edit = QLineEdit()
@@ -308,7 +308,7 @@ class SearchBox(QWidget):
         self._retranslate()
 
     # --- public API ------------------------------------------------------------------
-    def set_index(self, index) -> None:
+    def set_index(self, index: SearchIndex | None) -> None:
         """Search this SearchIndex from now on (None while it is being built); re-run the query."""
         self._index = index
         if self.query().strip():
@@ -322,7 +322,7 @@ class SearchBox(QWidget):
         self.edit.setText(text)
         self._run_search()
 
-    def results(self) -> list:
+    def results(self) -> list[SearchResult]:
         return [self.model.result(row) for row in range(self.model.rowCount())]
 
     def focus_search(self) -> None:

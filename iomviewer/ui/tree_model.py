@@ -39,6 +39,9 @@ _MARK_ROLES = [MarkRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRol
                Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole]
 
 _Index = QModelIndex | QPersistentModelIndex
+_BRANCH_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+# ItemNeverHasChildren lets the view skip asking a leaf for its rows.
+_LEAF_FLAGS = _BRANCH_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 
 
 class _Node:
@@ -74,6 +77,8 @@ def kind_icon(kind: str, size: int = ICON_SIZE) -> QIcon:
         painter.drawRect(QRectF(margin, margin, size - 2 * margin, size - 2 * margin))
         painter.end()
         icon.addPixmap(pixmap)
+        # Qt tints the Normal pixmap for a selected row; keep the chart's colour there too.
+        icon.addPixmap(pixmap, QIcon.Mode.Selected)
     return icon
 
 
@@ -188,11 +193,11 @@ class UnitTreeModel(QAbstractItemModel):
                 start = end = node
 
     # --- QAbstractItemModel -------------------------------------------------------------
+    # index(), parent(), rowCount() and flags() run tens of thousands of times
+    # per layout of a big organisation: they stay short and avoid enum arithmetic.
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
-        if column != 0 or row < 0:
-            return QModelIndex()
         siblings = self._children_of(parent)
-        if siblings is None or row >= len(siblings):
+        if column != 0 or siblings is None or not 0 <= row < len(siblings):
             return QModelIndex()
         return self.createIndex(row, 0, siblings[row].serial)
 
@@ -228,13 +233,10 @@ class UnitTreeModel(QAbstractItemModel):
         return self.rowCount(parent) > 0
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
+        node = self._node(index) if index.isValid() else None
+        if node is None:
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        node = self._node(index)
-        if node is not None and not node.children:
-            flags |= Qt.ItemFlag.ItemNeverHasChildren  # lets the view skip asking
-        return flags
+        return _BRANCH_FLAGS if node.children else _LEAF_FLAGS
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or self._edition is None:

@@ -213,13 +213,18 @@ class TreePanel(QWidget):
 
     def _expanded_ids(self) -> list[str]:
         """Ids of expanded units, parents first (so re-expanding in order works)."""
+        edition = self.model.edition
+        if edition is None:
+            return []
+        # Walk the Edition, not the view: leaves (most units) cost no Qt call.
         out: list[str] = []
-        stack = [self.proxy.index(r, 0) for r in range(self.proxy.rowCount())]
+        stack = list(edition.children(None))
         while stack:
-            index = stack.pop()
-            if self.view.isExpanded(index):
-                out.append(self.model.unit_id(index))
-                stack.extend(self.proxy.index(r, 0, index) for r in range(self.proxy.rowCount(index)))
+            uid = stack.pop()
+            children = edition.children(uid)
+            if children and self.view.isExpanded(self._proxy_index(uid)):
+                out.append(uid)
+                stack.extend(children)
         return out
 
     # --- context menu -----------------------------------------------------------------------
