@@ -162,3 +162,11 @@ def test_smoke_test_and_select_from_the_command_line(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--select", "nothing at all here"],
                           capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 2 and "aucune unité" in proc.stderr
+
+
+def test_legend_lists_the_kinds_shown(qtbot, window):
+    assert window.legend.isVisible()
+    text = window.legend.text()
+    assert "Département" in text and "Bureau régional" in text
+    window.actions_.show_legend.trigger()
+    assert not window.legend.isVisible()

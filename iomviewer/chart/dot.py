@@ -12,6 +12,7 @@ should not wait for a process to start.  The command line never needs it.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import threading
@@ -41,6 +42,18 @@ class DotError(Exception):
 def use_helper_process(enabled: bool = True) -> None:
     global _enabled
     _enabled = enabled
+
+
+@contextlib.contextmanager
+def forced_helper():
+    """Send every run_dot to the helper process (smoke tests of a build)."""
+    global _enabled, IN_PROCESS_MAX_NODES
+    saved = _enabled, IN_PROCESS_MAX_NODES
+    _enabled, IN_PROCESS_MAX_NODES = True, -1
+    try:
+        yield
+    finally:
+        _enabled, IN_PROCESS_MAX_NODES = saved
 
 
 def _render_source(source: str, gv_format: str, graph_attrs: dict[str, str] | None = None) -> bytes:

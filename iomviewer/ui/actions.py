@@ -36,7 +36,6 @@ class Actions(QObject):
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
-        tr = self.tr
         w = window
 
         def act(text: str, *, icon: str | None = None, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
@@ -53,73 +52,75 @@ class Actions(QObject):
             return action
 
         # Fichier
-        self.open = act(tr("&Ouvrir un jeu de données…"), icon="open", shortcut=QKeySequence.StandardKey.Open,
-                        tip=tr("Ouvrir un autre fichier de données JSON"))
-        self.export = act(tr("&Exporter l'organigramme…"), icon="export", shortcut="Ctrl+E",
-                          tip=tr("Exporter en SVG, PDF ou PNG"))
-        self.print = act(tr("&Imprimer…"), icon="print", shortcut=QKeySequence.StandardKey.Print,
-                         tip=tr("Imprimer l'organigramme, avec aperçu"))
-        self.quit = act(tr("&Quitter"), icon="quit", shortcut=QKeySequence.StandardKey.Quit)
+        self.open = act(self.tr("&Ouvrir un jeu de données…"), icon="open", shortcut=QKeySequence.StandardKey.Open,
+                        tip=self.tr("Ouvrir un autre fichier de données JSON"))
+        self.export = act(self.tr("&Exporter l'organigramme…"), icon="export", shortcut="Ctrl+E",
+                          tip=self.tr("Exporter en SVG, PDF ou PNG"))
+        self.print = act(self.tr("&Imprimer…"), icon="print", shortcut=QKeySequence.StandardKey.Print,
+                         tip=self.tr("Imprimer l'organigramme, avec aperçu"))
+        self.quit = act(self.tr("&Quitter"), icon="quit", shortcut=QKeySequence.StandardKey.Quit)
         # Édition
-        self.copy = act(tr("&Copier"), shortcut=QKeySequence.StandardKey.Copy,
-                        tip=tr("Copier le texte sélectionné, ou le nom de l'unité"))
-        self.find = act(tr("&Rechercher…"), icon="find", shortcut=QKeySequence.StandardKey.Find,
-                        tip=tr("Rechercher une unité par nom, sigle ou mandat"))
+        self.copy = act(self.tr("&Copier"), shortcut=QKeySequence.StandardKey.Copy,
+                        tip=self.tr("Copier le texte sélectionné, ou le nom de l'unité"))
+        self.find = act(self.tr("&Rechercher…"), icon="find", shortcut=QKeySequence.StandardKey.Find,
+                        tip=self.tr("Rechercher une unité par nom, sigle ou mandat"))
         # Aller
-        self.back = act(tr("&Précédent"), icon="back", shortcut=QKeySequence.StandardKey.Back,
-                        tip=tr("Revenir à l'unité précédente"))
-        self.forward = act(tr("&Suivant"), icon="forward", shortcut=QKeySequence.StandardKey.Forward,
-                           tip=tr("Aller à l'unité suivante"))
-        self.go_parent = act(tr("Unité &parente"), shortcut="Alt+Up", tip=tr("Sélectionner l'unité parente"))
+        self.back = act(self.tr("&Précédent"), icon="back", shortcut=QKeySequence.StandardKey.Back,
+                        tip=self.tr("Revenir à l'unité précédente"))
+        self.forward = act(self.tr("&Suivant"), icon="forward", shortcut=QKeySequence.StandardKey.Forward,
+                           tip=self.tr("Aller à l'unité suivante"))
+        self.go_parent = act(self.tr("Unité &parente"), shortcut="Alt+Up", tip=self.tr("Sélectionner l'unité parente"))
         # Affichage
-        self.zoom_in = act(tr("Zoom &avant"), icon="zoom_in", shortcut=QKeySequence.StandardKey.ZoomIn)
-        self.zoom_out = act(tr("Zoom a&rrière"), icon="zoom_out", shortcut=QKeySequence.StandardKey.ZoomOut)
-        self.fit = act(tr("&Ajuster à la fenêtre"), icon="fit", shortcut="Ctrl+0",
-                       tip=tr("Afficher tout l'organigramme"))
-        self.actual_size = act(tr("Taille &réelle"), shortcut="Ctrl+1")
-        self.center = act(tr("&Centrer sur la sélection"), shortcut="Ctrl+L")
-        self.top_down = act(tr("De &haut en bas"), checkable=True, tip=tr("Organigramme vertical"))
-        self.left_right = act(tr("De &gauche à droite"), checkable=True, tip=tr("Organigramme horizontal"))
+        self.zoom_in = act(self.tr("Zoom &avant"), icon="zoom_in", shortcut=QKeySequence.StandardKey.ZoomIn)
+        self.zoom_out = act(self.tr("Zoom a&rrière"), icon="zoom_out", shortcut=QKeySequence.StandardKey.ZoomOut)
+        self.fit = act(self.tr("&Ajuster à la fenêtre"), icon="fit", shortcut="Ctrl+0",
+                       tip=self.tr("Afficher tout l'organigramme"))
+        self.actual_size = act(self.tr("Taille &réelle"), shortcut="Ctrl+1")
+        self.center = act(self.tr("&Centrer sur la sélection"), shortcut="Ctrl+L")
+        self.top_down = act(self.tr("De &haut en bas"), checkable=True, tip=self.tr("Organigramme vertical"))
+        self.left_right = act(self.tr("De &gauche à droite"), checkable=True, tip=self.tr("Organigramme horizontal"))
         direction = QActionGroup(self)
         direction.addAction(self.top_down)
         direction.addAction(self.left_right)
-        self.compact = act(tr("&Compact"), checkable=True,
-                           tip=tr("Empiler les unités terminales en colonne"))
-        self.branch_only = act(tr("&Branche sélectionnée seulement"), checkable=True, shortcut="Ctrl+B",
-                               tip=tr("N'afficher que la branche de l'unité sélectionnée"))
-        self.show_links = act(tr("Liens &secondaires"), checkable=True,
-                              tip=tr("Afficher les liens de supervision, d'appui et les autres lectures"))
-        self.toggle_collapse = act(tr("&Replier / déplier l'unité"), shortcut="Ctrl+K",
-                                   tip=tr("Masquer ou montrer les unités rattachées dans l'organigramme"))
-        self.expand_all = act(tr("&Tout déplier"), tip=tr("Montrer toutes les unités repliées"))
+        self.compact = act(self.tr("&Compact"), checkable=True,
+                           tip=self.tr("Empiler les unités terminales en colonne"))
+        self.branch_only = act(self.tr("&Branche sélectionnée seulement"), checkable=True, shortcut="Ctrl+B",
+                               tip=self.tr("N'afficher que la branche de l'unité sélectionnée"))
+        self.show_links = act(self.tr("Liens &secondaires"), checkable=True,
+                              tip=self.tr("Afficher les liens de supervision, d'appui et les autres lectures"))
+        self.show_legend = act(self.tr("Lé&gende"), checkable=True, shortcut="Ctrl+Shift+L",
+                               tip=self.tr("Afficher la légende des types d'unités"))
+        self.toggle_collapse = act(self.tr("&Replier / déplier l'unité"), shortcut="Ctrl+K",
+                                   tip=self.tr("Masquer ou montrer les unités rattachées dans l'organigramme"))
+        self.expand_all = act(self.tr("&Tout déplier"), tip=self.tr("Montrer toutes les unités repliées"))
         self.lang_fr = act("Français", checkable=True)
         self.lang_en = act("English", checkable=True)
         languages = QActionGroup(self)
         languages.addAction(self.lang_fr)
         languages.addAction(self.lang_en)
         # Aide
-        self.about = act(tr("À &propos d'iomviewer"), icon="about")
-        self.about_qt = act(tr("À propos de &Qt"))
+        self.about = act(self.tr("À &propos d'iomviewer"), icon="about")
+        self.about_qt = act(self.tr("À propos de &Qt"))
         self.about_qt.triggered.connect(QApplication.aboutQt)
 
     def build_menus(self, bar: QMenuBar) -> None:
-        tr = self.tr
-        menu = bar.addMenu(tr("&Fichier"))
+        menu = bar.addMenu(self.tr("&Fichier"))
         menu.addActions([self.open, self.export, self.print])
         menu.addSeparator()
         menu.addAction(self.quit)
-        menu = bar.addMenu(tr("&Édition"))
+        menu = bar.addMenu(self.tr("&Édition"))
         menu.addActions([self.copy, self.find])
-        menu = bar.addMenu(tr("&Aller"))
+        menu = bar.addMenu(self.tr("&Aller"))
         menu.addActions([self.back, self.forward, self.go_parent])
-        menu = bar.addMenu(tr("&Affichage"))
+        menu = bar.addMenu(self.tr("&Affichage"))
         menu.addActions([self.zoom_in, self.zoom_out, self.fit, self.actual_size, self.center])
         menu.addSeparator()
-        menu.addActions([self.top_down, self.left_right, self.compact, self.branch_only, self.show_links])
+        menu.addActions([self.top_down, self.left_right, self.compact, self.branch_only, self.show_links,
+                         self.show_legend])
         menu.addSeparator()
         menu.addActions([self.toggle_collapse, self.expand_all])
         menu.addSeparator()
-        languages = menu.addMenu(tr("&Langue"))
+        languages = menu.addMenu(self.tr("&Langue"))
         languages.addActions([self.lang_fr, self.lang_en])
-        menu = bar.addMenu(tr("Aid&e"))
+        menu = bar.addMenu(self.tr("Aid&e"))
         menu.addActions([self.about, self.about_qt])

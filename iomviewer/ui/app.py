@@ -164,6 +164,22 @@ def _select_initial(window, requested: str | None, saved: str) -> bool:
     return True
 
 
+def _check_dot_helper() -> str | None:
+    """Render a PDF through the Graphviz helper process, as big exports do; None if fine."""
+    import pygraphviz
+
+    from iomviewer.chart import dot
+
+    graph = pygraphviz.AGraph(directed=True)
+    graph.add_edge("OIM", "Siège")
+    try:
+        with dot.forced_helper():
+            data = dot.run_dot(graph, "pdf:cairo")
+    except Exception as exc:  # reported as the smoke test's failure
+        return f"le processus d'aide Graphviz ne répond pas : {exc}"
+    return None if data.startswith(b"%PDF") else "le processus d'aide Graphviz n'a pas produit de PDF"
+
+
 def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float) -> int:
     """Wait until tree, chart and pane are populated and painted; print one line."""
     outcome: dict[str, object] = {}
@@ -174,8 +190,11 @@ def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float)
         app.processEvents()
         window.repaint()
         chart_units = window.chart.unit_count()
+        helper = _check_dot_helper()
         if not chart_units:
             outcome["error"] = "l'organigramme est vide"
+        elif helper:
+            outcome["error"] = helper
         elif errors.caught:
             outcome["error"] = f"{len(errors.caught)} exception(s) interceptée(s) : {errors.caught[-1].strip().splitlines()[-1]}"
         else:

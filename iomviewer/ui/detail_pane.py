@@ -178,7 +178,8 @@ class UnitPage(QObject):
         out = f"<h1>{esc(u.name)}</h1><p class='muted'>{' · '.join(facts)}</p>"
         if u.aliases:
             names = " ; ".join(esc(a.text) for a in u.aliases)
-            out += f"<p>{span('muted', esc(self.tr('Autres noms :')))} {names}</p>"
+            label = span("muted", esc(self.tr("Autres noms :")))
+            out += f"<p>{label} {names}</p>"
         return out
 
     def path(self) -> str:
@@ -198,9 +199,10 @@ class UnitPage(QObject):
         if u.mandate:
             body = "".join(f"<p>{esc(p)}</p>" for p in u.mandate)
         elif u.mention:
-            body = f"<p>{esc(self.tr('Mentionné dans le texte :'))} {quoted(u.mention)}</p>"
+            intro = esc(self.tr("Mentionné dans le texte :"))
+            body = f"<p>{intro} {quoted(u.mention)}</p>"
         else:
-            body = f"<p class='muted'>{esc(self.tr('Pas de mandat dans les sources'))}</p>"
+            body = "<p class='muted'>" + esc(self.tr("Pas de mandat dans les sources")) + "</p>"
         return section(self.tr("Mandat"), body)
 
     def mandate_diff(self) -> str:
@@ -209,8 +211,8 @@ class UnitPage(QObject):
         for runs in diff_paragraphs(self.diff_ops):
             text = "".join(esc(t) if op == "equal" else marked(op, t) for op, t in runs)
             paragraphs.append(f"<p>{text}</p>")
-        body = f"<p class='evidence'>{legend}</p>" + ("".join(paragraphs) or
-                                                      f"<p class='muted'>{esc(self.tr('Pas de mandat'))}</p>")
+        empty = "<p class='muted'>" + esc(self.tr("Pas de mandat")) + "</p>"
+        body = f"<p class='evidence'>{legend}</p>" + ("".join(paragraphs) or empty)
         return section(self.tr("Mandat — modifications"), body)
 
     def children(self) -> str:
@@ -238,10 +240,10 @@ class UnitPage(QObject):
         in_links = [u for u, lk in self.incoming if lk.type == ALTERNATIVE]
         body = ""
         if out_links:
-            body += f"<p>{esc(self.tr('Une autre lecture des sources rattache cette unité à :'))}</p>"
+            body += "<p>" + esc(self.tr("Une autre lecture des sources rattache cette unité à :")) + "</p>"
             body += bullets(self.target(lk.target) + self.evidence(lk) for lk in out_links)
         if in_links:
-            body += f"<p>{esc(self.tr('Une autre lecture des sources rattache ici :'))}</p>"
+            body += "<p>" + esc(self.tr("Une autre lecture des sources rattache ici :")) + "</p>"
             body += bullets(self.target(u.id, with_kind=True) for u in in_links)
         return section(self.tr("Autre lecture"), body) if body else ""
 

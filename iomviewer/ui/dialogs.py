@@ -10,10 +10,6 @@ from iomviewer.core.model import Dataset
 _MAX_LISTED = 20
 
 
-def _tr(text: str) -> str:
-    return QApplication.translate("Dialogs", text)
-
-
 def problem_lines(exc: BaseException) -> list[str]:
     problems = getattr(exc, "problems", None)
     if problems:
@@ -27,12 +23,12 @@ def show_dataset_problems(parent: QWidget | None, exc: BaseException, path: str 
     path = path or getattr(exc, "path", None) or ""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_tr("Jeu de données invalide"))
-    box.setText(_tr("Le fichier {0} ne peut pas être ouvert : {1} problème(s). "
+    box.setWindowTitle(QApplication.translate("Dialogs", "Jeu de données invalide"))
+    box.setText(QApplication.translate("Dialogs", "Le fichier {0} ne peut pas être ouvert : {1} problème(s). "
                     "Les données actuelles restent chargées.").format(path, len(lines)))
     shown = "\n".join(f"• {line}" for line in lines[:_MAX_LISTED])
     if len(lines) > _MAX_LISTED:
-        shown += "\n" + _tr("… et {0} autre(s)").format(len(lines) - _MAX_LISTED)
+        shown += "\n" + QApplication.translate("Dialogs", "… et {0} autre(s)").format(len(lines) - _MAX_LISTED)
     box.setInformativeText(shown)
     box.setDetailedText("\n".join(lines))
     box.setObjectName("dataset-problems")
@@ -44,15 +40,15 @@ def about_text(dataset: Dataset, version: str) -> str:
     esc = html.escape
     editions = "".join(
         f"<li><b>{esc(e.label)}</b> — {esc(e.period.label)}, {len(e)} "
-        + esc(_tr("unités")) + (" — " + esc(_tr("partielle")) if e.is_partial else "") + "</li>"
+        + esc(QApplication.translate("Dialogs", "unités")) + (" — " + esc(QApplication.translate("Dialogs", "partielle")) if e.is_partial else "") + "</li>"
         for e in dataset.editions
     )
     sources = "".join(f"<li>{esc(s.file)} — {esc(s.title)}</li>" for s in dataset.sources)
     return (
         f"<h3>iomviewer {esc(version)}</h3>"
-        + "<p>" + esc(_tr("Explorer l'organisation de l'OIM : arbre, organigramme Graphviz, mandats, "
+        + "<p>" + esc(QApplication.translate("Dialogs", "Explorer l'organisation de l'OIM : arbre, organigramme Graphviz, mandats, "
                           "recherche, comparaison et export.")) + "</p>"
-        + f"<p><b>{esc(_tr('Éditions des données'))}</b></p><ul>{editions}</ul>"
-        + f"<p><b>{esc(_tr('Sources'))}</b></p><ul>{sources}</ul>"
-        + "<p>" + esc(_tr("Les textes sont repris mot pour mot des pages sources, en français.")) + "</p>"
+        + "<p><b>" + esc(QApplication.translate("Dialogs", "Éditions des données")) + f"</b></p><ul>{editions}</ul>"
+        + "<p><b>" + esc(QApplication.translate("Dialogs", "Sources")) + f"</b></p><ul>{sources}</ul>"
+        + "<p>" + esc(QApplication.translate("Dialogs", "Les textes sont repris mot pour mot des pages sources, en français.")) + "</p>"
     )

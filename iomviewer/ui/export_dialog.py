@@ -80,24 +80,23 @@ class ExportDialog(QDialog):
 
     # --- widgets -------------------------------------------------------------------------
     def _build(self) -> None:
-        tr = self.tr
-        scope = QGroupBox(tr("Étendue"))
-        self.scope_all = QRadioButton(tr("Toute l'édition"))
-        name = self._edition.unit(self._selected).name if self._selected else tr("aucune unité sélectionnée")
+        scope = QGroupBox(self.tr("Étendue"))
+        self.scope_all = QRadioButton(self.tr("Toute l'édition"))
+        name = self._edition.unit(self._selected).name if self._selected else self.tr("aucune unité sélectionnée")
         if len(name) > 60:  # a long name would make the dialog as wide as the screen
             name = name[:59].rstrip() + "…"
-        self.scope_branch = QRadioButton(tr("Branche sélectionnée : {0}").format(name))
-        self.scope_view = QRadioButton(tr("Vue actuelle (unités repliées, résultats de recherche, sens, mode compact)"))
+        self.scope_branch = QRadioButton(self.tr("Branche sélectionnée : {0}").format(name))
+        self.scope_view = QRadioButton(self.tr("Vue actuelle (unités repliées, résultats de recherche, sens, mode compact)"))
         self.scope_group = QButtonGroup(self)
         for i, button in enumerate((self.scope_all, self.scope_branch, self.scope_view)):
             self.scope_group.addButton(button, i)
         self.depth = QSpinBox()
         self.depth.setRange(0, 50)
-        self.depth.setSpecialValueText(tr("tous les niveaux"))
-        self.depth.setAccessibleName(tr("Profondeur de la branche"))
+        self.depth.setSpecialValueText(self.tr("tous les niveaux"))
+        self.depth.setAccessibleName(self.tr("Profondeur de la branche"))
         depth_row = QHBoxLayout()
         depth_row.addSpacing(24)
-        depth_label = QLabel(tr("P&rofondeur :"))
+        depth_label = QLabel(self.tr("P&rofondeur :"))
         depth_label.setBuddy(self.depth)
         depth_row.addWidget(depth_label)
         depth_row.addWidget(self.depth)
@@ -108,52 +107,52 @@ class ExportDialog(QDialog):
         box.addLayout(depth_row)
         box.addWidget(self.scope_view)
 
-        page = QGroupBox(tr("Document"))
+        page = QGroupBox(self.tr("Document"))
         form = QFormLayout(page)
         self.format = QComboBox()
-        for key, label in (("pdf", tr("PDF (vectoriel, texte sélectionnable)")), ("svg", tr("SVG (vectoriel, pour le web)")),
-                           ("png", tr("PNG (image)"))):
+        for key, label in (("pdf", self.tr("PDF (vectoriel, texte sélectionnable)")), ("svg", self.tr("SVG (vectoriel, pour le web)")),
+                           ("png", self.tr("PNG (image)"))):
             self.format.addItem(label, key)
-        form.addRow(tr("&Format :"), self.format)
+        form.addRow(self.tr("&Format :"), self.format)
         self.page = QComboBox()
-        for key, label in (("fit", tr("Ajustée à l'organigramme")), ("a4", "A4"), ("a3", "A3"), ("letter", tr("Lettre US")),
-                           ("slide", tr("Diapositive 16:9"))):
+        for key, label in (("fit", self.tr("Ajustée à l'organigramme")), ("a4", "A4"), ("a3", "A3"), ("letter", self.tr("Lettre US")),
+                           ("slide", self.tr("Diapositive 16:9"))):
             self.page.addItem(label, key)
-        form.addRow(tr("&Page :"), self.page)
+        form.addRow(self.tr("&Page :"), self.page)
         self.orientation = QComboBox()
-        for key, label in (("auto", tr("Automatique")), ("portrait", tr("Portrait")), ("landscape", tr("Paysage"))):
+        for key, label in (("auto", self.tr("Automatique")), ("portrait", self.tr("Portrait")), ("landscape", self.tr("Paysage"))):
             self.orientation.addItem(label, key)
-        form.addRow(tr("&Orientation :"), self.orientation)
+        form.addRow(self.tr("&Orientation :"), self.orientation)
         self.title = QLineEdit(f"{self._dataset.organisation} — {self._edition.label}")
-        self.title.setPlaceholderText(tr("sans titre"))
+        self.title.setPlaceholderText(self.tr("sans titre"))
         self.title.setCursorPosition(0)
-        form.addRow(tr("&Titre :"), self.title)
-        self.legend = QCheckBox(tr("Légende des types d'unités"))
-        self.footer = QCheckBox(tr("Pied de page (période, sources, date d'export)"))
+        form.addRow(self.tr("&Titre :"), self.title)
+        self.legend = QCheckBox(self.tr("Légende des types d'unités"))
+        self.footer = QCheckBox(self.tr("Pied de page (période, sources, date d'export)"))
         form.addRow("", self.legend)
         form.addRow("", self.footer)
 
-        image = QGroupBox(tr("Image PNG"))
+        image = QGroupBox(self.tr("Image PNG"))
         image_form = QFormLayout(image)
         self.dpi = QSpinBox()
         self.dpi.setRange(36, 1200)
-        self.dpi.setSuffix(tr(" ppp"))
+        self.dpi.setSuffix(self.tr(" ppp"))
         self.dpi.setSingleStep(50)
-        image_form.addRow(tr("&Résolution :"), self.dpi)
-        self.transparent = QCheckBox(tr("Fond transparent"))
+        image_form.addRow(self.tr("&Résolution :"), self.dpi)
+        self.transparent = QCheckBox(self.tr("Fond transparent"))
         image_form.addRow("", self.transparent)
         self.image_box = image
 
-        dossier = QGroupBox(tr("Dossier PDF"))
+        dossier = QGroupBox(self.tr("Dossier PDF"))
         dossier_box = QVBoxLayout(dossier)
-        self.pages_per_branch = QCheckBox(tr("Une page par branche, après une vue d'ensemble"))
-        self.mandates = QCheckBox(tr("Annexe : mandats des unités montrées"))
+        self.pages_per_branch = QCheckBox(self.tr("Une page par branche, après une vue d'ensemble"))
+        self.mandates = QCheckBox(self.tr("Annexe : mandats des unités montrées"))
         dossier_box.addWidget(self.pages_per_branch)
         dossier_box.addWidget(self.mandates)
         self.dossier_box = dossier
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton(tr("&Exporter…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton(self.tr("&Exporter…"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setDefault(True)
         self.buttons.accepted.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)

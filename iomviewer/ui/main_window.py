@@ -28,6 +28,7 @@ from iomviewer import __version__
 from iomviewer.core.model import Dataset, Edition
 from iomviewer.ui.actions import Actions
 from iomviewer.ui.chart_controller import ChartController
+from iomviewer.ui.chart_legend import ChartLegend
 from iomviewer.ui.chart_view import ChartView
 from iomviewer.ui.detail_pane import DetailPane
 from iomviewer.ui.navigation import NavigationHistory
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.tree, 1)
 
         self.chart = ChartView()
+        self.legend = ChartLegend(self.chart)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
@@ -162,6 +164,7 @@ class MainWindow(QMainWindow):
         a.compact.toggled.connect(lambda on: self._set_chart_option("chart/compact", on, compact=on))
         a.show_links.toggled.connect(lambda on: self._set_chart_option("chart/show_links", on, show_links=on))
         a.branch_only.toggled.connect(self._set_branch_only)
+        a.show_legend.toggled.connect(self._set_legend_visible)
         a.toggle_collapse.triggered.connect(lambda: self._selected and self.chart_controller.toggle_collapsed(self._selected))
         a.expand_all.triggered.connect(self.chart_controller.expand_all)
         a.lang_fr.triggered.connect(lambda: self.language_change_requested.emit("fr"))
@@ -195,6 +198,9 @@ class MainWindow(QMainWindow):
         a.branch_only.blockSignals(True)
         a.branch_only.setChecked(s.get("chart/scope") == "branch")
         a.branch_only.blockSignals(False)
+        a.show_legend.blockSignals(True)
+        a.show_legend.setChecked(s.get("chart/legend"))
+        a.show_legend.blockSignals(False)
         self.depth_box.blockSignals(True)
         self.depth_box.setValue(s.get("chart/depth"))
         self.depth_box.blockSignals(False)
@@ -203,7 +209,7 @@ class MainWindow(QMainWindow):
         (a.lang_en if current_language() == "en" else a.lang_fr).setChecked(True)
         self.chart_controller.set_options(
             rankdir=rankdir, compact=s.get("chart/compact"), show_links=s.get("chart/show_links"),
-            depth=s.get("chart/depth") or None)
+            depth=s.get("chart/depth") or None, lang=current_language())
         self.chart_controller.set_branch_only(s.get("chart/scope") == "branch")
 
     def restore_geometry(self) -> None:
@@ -339,6 +345,10 @@ class MainWindow(QMainWindow):
         self.settings.set(key, value)
         self.chart_controller.set_options(**change)
 
+    def _set_legend_visible(self, on: bool) -> None:
+        self.settings.set("chart/legend", on)
+        self.legend.setVisible(on and self.chart.unit_count() > 0)
+
     def _set_depth(self, depth: int) -> None:
         self._set_chart_option("chart/depth", depth, depth=depth or None)
 
@@ -351,6 +361,8 @@ class MainWindow(QMainWindow):
         first = not getattr(self, "_had_layout", False)
         self._had_layout = True
         self.chart.set_layout(layout)
+        self.legend.set_layout(layout)
+        self.legend.setVisible(self.actions_.show_legend.isChecked())
         self.chart.select_unit(self._selected, center=False)
         query = self.search.query() if hasattr(self.search, "query") else ""
         if query:

@@ -60,10 +60,6 @@ def _orientation_for(svg: bytes) -> QPageLayout.Orientation:
     return QPageLayout.Orientation.Landscape if wide else QPageLayout.Orientation.Portrait
 
 
-def _tr(text: str) -> str:
-    return QApplication.translate("Printing", text)
-
-
 def print_chart(parent: QWidget | None, dataset: Dataset, edition: Edition, chart_options: ChartOptions,
                 highlighted: frozenset[str] = frozenset(), runner: TaskRunner | None = None) -> int | None:
     """Show a print preview of the chart; the preview dialog prints it.
@@ -78,7 +74,7 @@ def print_chart(parent: QWidget | None, dataset: Dataset, edition: Edition, char
         try:
             svg = chart_svg(dataset, edition, chart_options, highlighted)
         except ExportError as exc:
-            QMessageBox.warning(parent, _tr("Impression impossible"), str(exc))
+            QMessageBox.warning(parent, QApplication.translate("Printing", "Impression impossible"), str(exc))
             return 0
         return show_preview(parent, svg, f"{dataset.organisation} — {edition.label}")
 
@@ -90,7 +86,7 @@ def print_chart(parent: QWidget | None, dataset: Dataset, edition: Edition, char
     def failed(key: str, exc: object, tb: str) -> None:
         if key == JOB_KEY:
             disconnect()
-            QMessageBox.warning(parent, _tr("Impression impossible"), str(exc))
+            QMessageBox.warning(parent, QApplication.translate("Printing", "Impression impossible"), str(exc))
 
     def disconnect() -> None:
         runner.finished.disconnect(finished)
@@ -108,6 +104,6 @@ def show_preview(parent: QWidget | None, svg: bytes, title: str) -> int:
     printer.setDocName(title)
     printer.setPageOrientation(_orientation_for(svg))
     preview = QPrintPreviewDialog(printer, parent)
-    preview.setWindowTitle(_tr("Aperçu avant impression"))
+    preview.setWindowTitle(QApplication.translate("Printing", "Aperçu avant impression"))
     preview.paintRequested.connect(lambda device: paint_svg(device, svg))
     return preview.exec()

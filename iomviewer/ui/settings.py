@@ -37,6 +37,7 @@ def options() -> dict[str, Option]:
         # Off by default: the dashed links cross the whole chart; the detail
         # pane always lists them.
         "chart/show_links": Option(bool, False),
+        "chart/legend": Option(bool, True),
         "ui/lang": Option(str, "", lambda v: v in ("", "fr", "en")),
         "export/format": Option(str, "pdf", lambda v: v in ("svg", "pdf", "png")),
         "export/page": Option(str, "slide", lambda v: v in ("fit", "a4", "a3", "letter", "slide")),

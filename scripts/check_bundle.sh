@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Build the packaged app and prove it on a real X server (Xvfb, xcb platform):
+# --smoke-test, a PDF export, then a normal start whose window must appear and
+# close on Ctrl+Q with exit code 0.  Offscreen-only checks would hide the
+# libxcb clash that iomviewer/xcb_guard.py fixes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${BUNDLE_WORK:-$(mktemp -d)}
+pyinstaller --noconfirm --log-level WARN --distpath "$out/dist" --workpath "$out/build" iomviewer.spec
+app="$out/dist/iomviewer/iomviewer"
+echo "bundle: $(du -sh "$out/dist/iomviewer" | cut -f1) on disk, $(du -sh --apparent-size "$out/dist/iomviewer" | cut -f1) apparent"
+
+display=":$(( 90 + RANDOM % 9 ))"
+Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+export DISPLAY=$display QT_QPA_PLATFORM=xcb
+home=$(mktemp -d)
+export HOME=$home XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
+
+echo "== smoke test on $DISPLAY"
+"$app" --smoke-test --select "santé mentale"
+
+echo "== PDF export"
+"$app" export "$home/branch.pdf" --root dept-affaires-juridiques --page a4
+head -c 5 "$home/branch.pdf" | grep -q "%PDF" && echo "exported $(stat -c %s "$home/branch.pdf") bytes"
+
+echo "== normal start, window, Ctrl+Q"
+"$app" &
+pid=$!
+wid=""
+for _ in $(seq 100); do
+  wid=$(xdotool search --onlyvisible --name "iomviewer" 2>/dev/null | head -n 1 || true)
+  [ -n "$wid" ] && break
+  sleep 0.2
+done
+if [ -z "$wid" ]; then echo "the window did not appear" >&2; kill $pid; exit 1; fi
+sleep 1
+xdotool windowactivate --sync "$wid" 2>/dev/null || xdotool windowfocus --sync "$wid" || true
+xdotool key --window "$wid" ctrl+q
+code=0
+for _ in $(seq 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then echo "Ctrl+Q did not close the app" >&2; kill $pid; exit 1; fi
+wait $pid || code=$?
+echo "window $wid closed with Ctrl+Q, exit code $code"
+exit $code
