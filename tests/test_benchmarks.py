@@ -1,0 +1,37 @@
+"""The benchmarks still run and the synthetic organisations are valid (no timing asserted)."""
+import sys
+from pathlib import Path
+
+import pytest
+
+from iomviewer.core.loading import load_document
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import run as bench  # noqa: E402
+from synthetic_org import build  # noqa: E402
+
+pytestmark = pytest.mark.core
+
+
+@pytest.mark.parametrize("n", [10, 300, 1000])
+def test_synthetic_organisation_is_valid_and_realistic(n):
+    doc = build(n, seed=3)
+    dataset = load_document(doc)
+    assert len(dataset.editions) == 3 and len(dataset.edition("synthetique-2020")) == n
+    kinds = {u.kind for u in dataset.edition("synthetique-2020")}
+    assert {"organisation", "headquarters", "directorate", "department", "division"} <= kinds
+    if n >= 300:
+        from iomviewer.core.diff import diff_editions
+
+        diff = diff_editions(dataset, "synthetique-2020", "synthetique-2024")
+        assert diff.added and diff.removed and (diff.renamed or diff.moved)
+    assert build(n, seed=3) == doc  # deterministic
+
+
+def test_benchmark_functions_run_on_a_small_organisation():
+    edition = load_document(build(120, seed=1)).edition()
+    search = bench.bench_search(edition, ["migration", "unite"])
+    assert search["keystrokes"] == len("migration") + len("unite")
+    layout = bench.bench_layout(edition, 1)
+    assert layout["ours_s"] > 0 and layout["raw_dot_s"] > 0
