@@ -201,3 +201,31 @@ def test_bundled_dataset_loads():
     ds = load_dataset()
     assert ds.edition().coverage == "full"
     assert len(ds.edition()) > 100
+
+
+def test_schema_check_is_remembered_per_exact_content(tmp_path, monkeypatch):
+    from iomviewer.core import loading
+
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_doc(tmp_path, mini_doc())
+    calls = []
+    real = loading.schema_problems
+    monkeypatch.setattr(loading, "schema_problems", lambda doc: calls.append(1) or real(doc))
+    load_dataset(path)
+    load_dataset(path)
+    assert calls == [1]  # the second load trusted the first check of the same bytes
+    bad = variant(lambda d: d["editions"][0]["units"][3].update(kind="galaxy"))
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    with pytest.raises(DatasetError):
+        load_dataset(path)  # changed bytes: checked again, and refused
+    assert calls == [1, 1]
+
+
+def test_cache_can_be_turned_off_and_survives_unwritable_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", "off")
+    path = write_doc(tmp_path, mini_doc())
+    assert len(load_dataset(path).edition()) == 7
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(blocker / "cache"))
+    assert len(load_dataset(path).edition()) == 7

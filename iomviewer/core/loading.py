@@ -6,6 +6,7 @@ bad input.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -111,6 +112,18 @@ def parse_json_bytes(raw: bytes) -> Any:
 
 
 def read_file(path: str | Path) -> Any:
+    return parse_file_bytes(read_bytes(path), path)
+
+
+def parse_file_bytes(raw: bytes, path: str | Path) -> Any:
+    try:
+        return parse_json_bytes(raw)
+    except DatasetError as exc:
+        raise DatasetError(exc.problems, str(path)) from None
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The file's bytes, refusing missing, special and oversized files."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -121,17 +134,13 @@ def read_file(path: str | Path) -> Any:
                 [Problem(f"fichier trop volumineux ({size / 1e6:.0f} Mo ; limite {MAX_FILE_BYTES // 2**20} Mio)")],
                 str(p),
             )
-        raw = p.read_bytes()
+        return p.read_bytes()
     except DatasetError:
         raise
     except FileNotFoundError:
         raise DatasetError([Problem(f"fichier introuvable : {p}")], str(p)) from None
     except OSError as exc:
         raise DatasetError([Problem(f"lecture impossible de {p} : {exc.strerror or exc}")], str(p)) from None
-    try:
-        return parse_json_bytes(raw)
-    except DatasetError as exc:
-        raise DatasetError(exc.problems, str(p)) from None
 
 
 # --- schema ------------------------------------------------------------------
@@ -350,13 +359,29 @@ def load_document(doc: Any, path: str | None = None) -> Dataset:
 
 
 def load_dataset(path: str | Path | None = None) -> Dataset:
-    """Load and validate a dataset file (the bundled one when path is None)."""
-    if path is None:
-        from iomviewer.resources import bundled_dataset_path
+    """Load and validate a dataset file (the bundled one when path is None).
 
+    The schema check (the slow part: ~3 s for 10,000 units) is remembered
+    per exact file content: bytes that passed it once, against the same
+    schema and app version, are not checked again.  The structural checks
+    (ids, parents, cycles, roots…) always run.
+    """
+    from iomviewer.core import cache
+    from iomviewer.resources import bundled_dataset_path, schema_path
+
+    if path is None:
         path = bundled_dataset_path()
-    doc = read_file(path)
-    return load_document(doc, str(path))
+    raw = read_bytes(path)
+    doc = parse_file_bytes(raw, path)
+    entry = cache.key(raw, schema_path().read_bytes())
+    if cache.get("validated", entry) is None:
+        problems = schema_problems(doc)
+        if problems:
+            raise DatasetError(problems, str(path))
+        cache.put("validated", entry)
+    dataset = build_dataset(doc, str(path))
+    object.__setattr__(dataset, "digest", hashlib.sha256(raw).hexdigest())
+    return dataset
 
 
 def quality_warnings(dataset: Dataset) -> list[Problem]:

@@ -272,6 +272,7 @@ class Dataset:
     facts: tuple[Fact, ...] = ()
     history: tuple[HistoryRecord, ...] = ()
     path: str | None = None
+    digest: str | None = None  # SHA-256 of the file's bytes, when loaded from a file
     _editions: dict[str, Edition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

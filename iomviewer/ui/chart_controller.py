@@ -23,12 +23,38 @@ _LAYOUT = "layout"
 _CACHE_SIZE = 32
 
 
-def compute_layout(edition: Edition, options: ChartOptions):
-    """Build the styled graph and run dot once (worker thread)."""
-    from iomviewer.chart.build import build_graph
-    from iomviewer.chart.layout import layout_graph
+def compute_layout(edition: Edition, options: ChartOptions, digest: str | None = None):
+    """Build the styled graph and run dot once (worker thread).
 
-    return layout_graph(build_graph(edition, options))
+    With the dataset's digest, dot's output is cached on disk per (file
+    content, edition, options, Graphviz version): a later start on the same
+    data draws the chart without importing pygraphviz or running dot.
+    """
+    from iomviewer.chart.layout import parse_json
+
+    entry = None
+    if digest is not None:
+        from importlib.metadata import version
+
+        from iomviewer.core import cache
+
+        entry = cache.key(digest, edition.id, repr(options), version("pygraphviz"))
+        data = cache.get("layout", entry)
+        if data:
+            try:
+                return parse_json(data)
+            except Exception:  # a corrupt entry is a miss
+                log.debug("ignoring corrupt layout cache entry %s", entry)
+    from iomviewer.chart.build import build_graph
+    from iomviewer.chart.dot import run_dot
+
+    data = run_dot(build_graph(edition, options), "json")
+    layout = parse_json(data)
+    if entry is not None:
+        from iomviewer.core import cache
+
+        cache.put("layout", entry, data)
+    return layout
 
 
 class ChartController(QObject):
@@ -44,6 +70,7 @@ class ChartController(QObject):
         self._runner.busy_changed.connect(self._on_busy)
         self._edition: Edition | None = None
         self._dataset_key: int = 0
+        self._digest: str | None = None
         self._options = ChartOptions()
         self._branch_only = False
         self._selection: str | None = None
@@ -60,9 +87,10 @@ class ChartController(QObject):
     def branch_only(self) -> bool:
         return self._branch_only
 
-    def set_edition(self, edition: Edition, dataset_key: int = 0) -> None:
+    def set_edition(self, edition: Edition, dataset_key: int = 0, digest: str | None = None) -> None:
         self._edition = edition
         self._dataset_key = dataset_key
+        self._digest = digest
         # Collapsed units of another edition mean nothing here.
         kept = frozenset(u for u in self._options.collapsed if u in edition)
         self._options = replace(self._options, collapsed=kept)
@@ -115,11 +143,11 @@ class ChartController(QObject):
             self._runner.cancel(_LAYOUT)  # a running job for an older view is now stale
             self.layout_ready.emit(cached)
             return
-        self._runner.submit(_LAYOUT, self._run, key, self._edition, options)
+        self._runner.submit(_LAYOUT, self._run, key, self._edition, options, self._digest)
 
     @staticmethod
-    def _run(key: tuple, edition: Edition, options: ChartOptions) -> tuple:
-        return key, compute_layout(edition, options)
+    def _run(key: tuple, edition: Edition, options: ChartOptions, digest: str | None) -> tuple:
+        return key, compute_layout(edition, options, digest)
 
     def _on_finished(self, job_key: str, result: object) -> None:
         if job_key != _LAYOUT:

@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         self.tree.set_edition(edition)
         self.search.set_index(None)
         self.task_runner.submit("index", _build_search_index, edition)
-        self.chart_controller.set_edition(edition, id(self.dataset))
+        self.chart_controller.set_edition(edition, id(self.dataset), self.dataset.digest)
         self.notice.setVisible(edition.is_partial)
         if edition.is_partial:
             self.notice.setText(self.tr("Édition partielle : {0}").format(edition.coverage_note or ""))

@@ -1,0 +1,71 @@
+"""A small on-disk cache of results derived from exact inputs.
+
+Entries are keyed by a SHA-256 of everything the result depends on (file
+bytes, schema, app version…), so a changed input can never hit a stale
+entry; a missing, unreadable or corrupt entry is just a miss.  Writes are
+atomic.  The folder is the platform's user cache folder (XDG_CACHE_HOME on
+Linux), or IOMVIEWER_CACHE_DIR; IOMVIEWER_CACHE_DIR=off disables the cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+from iomviewer import __version__
+
+log = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path | None:
+    override = os.environ.get("IOMVIEWER_CACHE_DIR")
+    if override:
+        return None if override.lower() == "off" else Path(override)
+    if sys.platform.startswith("win"):
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "iomviewer"
+
+
+def key(*parts: bytes | str) -> str:
+    """A hex key over the parts and the app's version."""
+    digest = hashlib.sha256(__version__.encode())
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _path(kind: str, entry: str) -> Path | None:
+    folder = cache_dir()
+    return folder / kind / entry if folder is not None else None
+
+
+def get(kind: str, entry: str) -> bytes | None:
+    path = _path(kind, entry)
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def put(kind: str, entry: str, data: bytes = b"") -> None:
+    """Store an entry; failures (read-only home, full disk) are logged, never raised."""
+    path = _path(kind, entry)
+    if path is None:
+        return
+    try:
+        from iomviewer.core.files import atomic_write_bytes
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, data)
+    except OSError as exc:
+        log.debug("cache write failed for %s: %s", path, exc)
