@@ -78,6 +78,7 @@ class _Entry:
     depth: int
     texts: dict[str, tuple[str, ...]]  # field -> texts (aliases, paragraphs…)
     normalized: dict[str, tuple[str, ...]]
+    tokens: dict[str, tuple[list[tuple[str, int, int]], ...]]  # field -> tokenize() of each text
 
 
 class SearchIndex:
@@ -96,14 +97,16 @@ class SearchIndex:
                 "mention": (unit.mention,) if unit.mention else (),
                 "mandate": unit.mandate,
             }
+            # Tokenised once here: snippets and highlights reuse the offsets.
+            tokens = {f: tuple(tokenize(t) for t in ts) for f, ts in texts.items()}
             entry = _Entry(unit, order, edition.depth(unit.id), texts,
-                           {f: tuple(normalize(t) for t in ts) for f, ts in texts.items()})
+                           {f: tuple(normalize(t) for t in ts) for f, ts in texts.items()}, tokens)
             index = len(self._entries)
             self._entries.append(entry)
-            for field, field_texts in texts.items():
+            for field, field_tokens in tokens.items():
                 tier = _TIER[field]
-                for text in field_texts:
-                    for word, _, _ in tokenize(text):
+                for text_tokens in field_tokens:
+                    for word, _, _ in text_tokens:
                         postings = self._postings.setdefault(word, {})
                         if tier < postings.get(index, 99):
                             postings[index] = tier
@@ -207,18 +210,24 @@ class SearchIndex:
     def _snippet(self, entry: _Entry, field: str, words: set[str]) -> tuple[str, str, tuple[tuple[int, int], ...]]:
         texts = entry.texts[field]
         if field in ("mandate", "mention"):
-            for text in texts:
-                spans = [(s, t) for w, s, t in tokenize(text) if w in words]
+            for text, text_tokens in zip(texts, entry.tokens[field]):
+                spans = [(s, t) for w, s, t in text_tokens if w in words]
                 if spans:
                     snippet, offset = _window(text, spans[0][0])
                     shown = tuple((s - offset, t - offset) for s, t in spans
                                   if s >= offset and t - offset <= len(snippet))
                     return text, snippet, shown
-        matched_text = next((t for t in texts if any(w in words for w, _, _ in tokenize(t))),
+        matched_text = next((t for t, tt in zip(texts, entry.tokens[field]) if any(w in words for w, _, _ in tt)),
                             texts[0] if texts else entry.unit.name)
-        lead = entry.texts["mandate"][0] if entry.texts["mandate"] else (entry.unit.mention or "")
-        snippet, _ = _window(lead, 0)
-        spans = tuple((s, t) for w, s, t in tokenize(snippet) if w in words)
+        if entry.texts["mandate"]:
+            lead, lead_tokens = entry.texts["mandate"][0], entry.tokens["mandate"][0]
+        elif entry.texts["mention"]:
+            lead, lead_tokens = entry.texts["mention"][0], entry.tokens["mention"][0]
+        else:
+            lead, lead_tokens = "", []
+        snippet, offset = _window(lead, 0)
+        end = offset + len(snippet)
+        spans = tuple((s - offset, t - offset) for w, s, t in lead_tokens if w in words and s >= offset and t <= end)
         return matched_text, snippet, spans
 
 
