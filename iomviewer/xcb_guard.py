@@ -1,22 +1,25 @@
 """Keep one libxcb in the process: the system's, shared by Qt and Graphviz.
 
 Why: the pygraphviz wheel vendors its own libxcb, libxcb-render, libxcb-shm
-and libXau (renamed libxcb-5ddf6756.so… in pygraphviz.libs/) for cairo.
-Graphviz loads its plugins through libltdl with RTLD_GLOBAL, so as soon as a
-layout or render runs, the vendored xcb symbols enter the process's *global*
-symbol scope.  ELF lookup searches the global scope before an object's own
-dependencies, so any xcb function that Qt's xcb platform (or the system's
-libxcb-* extension libraries) binds after that point resolves to the vendored
-copy, while the connection object was made by the system libxcb.  Two libxcb
-implementations then share one connection: a SIGSEGV in QXcbConnection
-(initializeShm → xcb_wait_for_reply) when Graphviz ran before QApplication,
-which is what a PyInstaller bundle hits at start-up.
+and libXau (renamed libxcb-5ddf6756.so… in pygraphviz.libs/), and its
+extension module links Graphviz's plugins — cairo among them — directly.  So
+`import pygraphviz` loads, in one dependency group, cairo with the vendored
+libxcb *and* the system's libX11 with the system libxcb.so.1.  Inside a
+group, symbols are looked up in load order, and the vendored copy comes
+first: even the system libxcb.so.1's own internal calls (xcb_wait_for_reply…)
+bind to the vendored one (LD_DEBUG=bindings shows it).  When Qt's xcb
+platform then opens its connection with the system libxcb, two libxcb
+implementations share one connection: SIGSEGV in QXcbConnection
+(initializeShm → xcb_wait_for_reply).  It happens whenever pygraphviz is
+imported before QApplication starts — always in a PyInstaller bundle, whose
+pyi_rth_pygraphviz runtime hook imports it before any of our code.
 
-Fix: before anything can load Graphviz, dlopen the system's libXau, libxcb,
-libxcb-render and libxcb-shm with RTLD_GLOBAL.  They come first in the
-global scope, so every xcb symbol — Qt's and cairo's alike — binds to them,
-and the vendored copies, though loaded, are never called.  libxcb keeps its
-ABI backwards compatible, which is what lets a distribution's cairo use it.
+Fix: before pygraphviz can be imported, dlopen the system's libXau, libxcb,
+libxcb-render and libxcb-shm with RTLD_GLOBAL.  The global scope is searched
+before any group's own, and these objects are then already loaded, so every
+xcb symbol — Qt's, cairo's and libxcb's own — binds to the system copies; the
+vendored ones, though loaded, are never called.  libxcb keeps its ABI
+backwards compatible, which is what lets a distribution's cairo use it.
 On systems without X libraries (or not Linux) there is nothing to protect and
 this does nothing.
 """

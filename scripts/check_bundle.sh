@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Build the packaged app and prove it on a real X server (Xvfb, xcb platform):
-# --smoke-test, a PDF export, then a normal start whose window must appear and
-# close on Ctrl+Q with exit code 0.  Offscreen-only checks would hide the
-# libxcb clash that iomviewer/xcb_guard.py fixes.
+# Build the packaged app, hold it to its size budget, and prove it on a real X
+# server (Xvfb, xcb platform): --smoke-test, PDF, PNG and SVG exports, then a
+# normal start whose window must appear and close on Ctrl+Q with exit code 0.
+# Offscreen-only checks would hide the libxcb clash that
+# iomviewer/xcb_guard.py fixes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${BUNDLE_WORK:-$(mktemp -d)}
 pyinstaller --noconfirm --log-level WARN --distpath "$out/dist" --workpath "$out/build" iomviewer.spec
 app="$out/dist/iomviewer/iomviewer"
 echo "bundle: $(du -sh "$out/dist/iomviewer" | cut -f1) on disk, $(du -sh --apparent-size "$out/dist/iomviewer" | cut -f1) apparent"
+# Size budget (issue #5: at most 150 MB), in MiB as `du -sh` shows it, on disk
+# and apparent — the apparent size is what a zip or tar of the folder carries.
+max_mb=${BUNDLE_MAX_MB:-150}
+for size in "$(du -sm "$out/dist/iomviewer" | cut -f1)" "$(du -sm --apparent-size "$out/dist/iomviewer" | cut -f1)"; do
+  if [ "$size" -gt "$max_mb" ]; then
+    echo "the bundle is $size MiB, over its $max_mb MiB budget (BUNDLE_MAX_MB)" >&2
+    exit 1
+  fi
+done
 
 display=":$(( 90 + RANDOM % 9 ))"
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
@@ -25,6 +35,14 @@ echo "== smoke test on $DISPLAY"
 echo "== PDF export"
 "$app" export "$home/branch.pdf" --root dept-affaires-juridiques --page a4
 head -c 5 "$home/branch.pdf" | grep -q "%PDF" && echo "exported $(stat -c %s "$home/branch.pdf") bytes"
+
+# PNG goes through Graphviz's cairo renderer, SVG through its core one:
+# both sets of libraries must be in the bundle and load.
+echo "== PNG and SVG export"
+"$app" export "$home/chart.png" --page slide
+head -c 8 "$home/chart.png" | grep -q "PNG" && echo "exported $(stat -c %s "$home/chart.png") bytes"
+"$app" export "$home/chart.svg"
+grep -q "<svg" "$home/chart.svg" && echo "exported $(stat -c %s "$home/chart.svg") bytes"
 
 echo "== normal start, window, Ctrl+Q"
 "$app" &
