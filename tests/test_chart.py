@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import subprocess
 import sys
@@ -11,8 +12,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from iomviewer.chart import style
-from iomviewer.chart.build import (STACK_PREFIX, WRAP_WIDTH, ChartOptions, build_graph, scope_units,
-                                   wrap_label)
+from iomviewer.chart import build
+from iomviewer.chart.build import (STACK_PREFIX, WRAP_WIDTH, ChartOptions, box_text, build_graph, kind_in_name,
+                                   scope_units, wrap_label)
 from iomviewer.chart.layout import (Layout, LayoutError, layout_graph, parse_json, rgba)
 from iomviewer.chart.render import FORMATS, render_bytes
 from iomviewer.core.model import Edition, Link, Period, SourceRef, Unit
@@ -223,13 +225,16 @@ def test_non_compact_has_one_edge_per_child_and_no_cluster():
         (u.parent, u.id) for u in SMALL.units if u.parent)
 
 
-def test_compact_whole_tree_is_closer_to_16_9(big, big_layout):
+def test_compact_whole_tree_is_closer_to_the_slide(big, big_layout):
+    # The default target is the part of a 16:9 slide left to the chart under the
+    # exporter's title and legend: much wider than 16:9.
     assert 150 <= len(big) <= 210
     wide = layout_graph(build_graph(big, ChartOptions(compact=False)))
-    target = math.log(16 / 9)
+    target = math.log(build.PAGE_WIDTH / build.PAGE_HEIGHT)
     assert abs(math.log(big_layout.aspect) - target) < abs(math.log(wide.aspect) - target)
-    assert 1.2 < big_layout.aspect < 2.4, big_layout.aspect
+    assert 1.9 < big_layout.aspect < 3.4, big_layout.aspect
     assert any(c.name.startswith(STACK_PREFIX) for c in big_layout.clusters)
+    assert big_layout.width * big_layout.height < 0.5 * wide.width * wide.height
 
 
 def test_layout_records_cover_every_unit(big, big_layout):
@@ -238,14 +243,15 @@ def test_layout_records_cover_every_unit(big, big_layout):
     for unit in big.units:
         rec = lay.nodes[unit.id]
         x, y, w, h = rec.bbox
-        assert 0 <= x and x + w <= lay.width + 0.01 and 0 <= y and y + h <= lay.height + 0.01
+        assert -0.01 <= x and x + w <= lay.width + 0.01 and -0.01 <= y and y + h <= lay.height + 0.01
         assert rec.shapes and rec.shapes[0].kind == "bezier" and rec.shapes[0].filled  # rounded box
         assert rec.shapes[0].pen.fill == style.kind_style(unit.kind).fill
-        text = " ".join(t.text for t in rec.texts)
-        assert text == " ".join(wrap_label(unit.name, WRAP_WIDTH) + [style.kind_label(unit.kind)])
+        lines, kind_line = box_text(unit.name, unit.kind, dense=True)
+        assert [t.text for t in rec.texts] == lines + ([kind_line] if kind_line else [])
         for t in rec.texts:
             assert x <= t.x <= x + w and y <= t.y <= y + h
-            assert t.font == style.FONTNAME and t.anchor in "lcr"
+            # The same family list, at times spelt with a final space (see build._label).
+            assert t.font.strip() == style.FONTNAME and t.anchor in "lcr"
         for shape in rec.shapes:
             for px, py in shape.points:
                 assert x - 1 <= px <= x + w + 1 and y - 1 <= py <= y + h + 1
@@ -309,6 +315,124 @@ def test_highlight_and_selection_restyle_without_moving(big, big_layout):
     assert lay.nodes[ids[9]].shapes[0].pen.color == style.HIGHLIGHT_BORDER
     assert lay.nodes[ids[4]].shapes[0].pen.color == style.SELECTED_BORDER
     assert lay.nodes[ids[4]].shapes[0].pen.width == style.SELECTED_PENWIDTH
+
+
+def test_lr_and_non_compact_boxes_keep_wrapping_and_kind_line(big):
+    for options in (ChartOptions(rankdir="LR"), ChartOptions(compact=False)):
+        lay = layout_graph(build_graph(big, options))
+        for unit in big.units[:40]:
+            texts = [t.text for t in lay.nodes[unit.id].texts]
+            assert texts == wrap_label(unit.name, WRAP_WIDTH) + [style.kind_label(unit.kind)]
+
+
+# --- dense boxes and the slide --------------------------------------------------------------
+
+
+def test_kind_line_only_where_the_name_does_not_say_it():
+    assert kind_in_name("Division du budget", "division")
+    assert kind_in_name("Unité Migration et vaccination", "unit")
+    assert kind_in_name("unité d’appui", "unit") and kind_in_name("Siège", "headquarters")
+    assert kind_in_name("Bureau régional de Dakar (Sénégal)", "regional_office")
+    assert not kind_in_name("Bureau spécial de liaison à Addis-Abeba", "liaison_office")
+    assert not kind_in_name("Unités mobiles", "unit")  # a word that only starts like the label
+    assert not kind_in_name("Préparation", "team") and not kind_in_name("Manille", "administrative_centre")
+    assert box_text("Division du budget", "division", dense=True) == (["Division du budget"], "")
+    assert box_text("Préparation", "team", dense=True) == (["Préparation"], "Équipe ou fonction")
+    assert box_text("Préparation", "team", "en", dense=True) == (["Préparation"], "Team or function")
+    # The names are French whatever the language: English labels are not looked for.
+    assert box_text("Division du budget", "division", "en", dense=True)[1] == ""
+    # Not dense (left to right, or not compact): the kind line always, names wrapped at WRAP_WIDTH.
+    assert box_text("Division du budget", "division") == (["Division du budget"], "Division")
+
+
+def test_dense_names_get_wider_boxes_not_more_lines():
+    name = "Unité des évaluations sanitaires dans le contexte migratoire et de l’assistance sanitaire durant le voyage"
+    lines, kind_line = box_text(name, "unit", dense=True)
+    assert len(lines) == build.BOX_LINES and kind_line == ""
+    assert " ".join(lines) == name and all(len(x) <= build.MAX_WIDTH for x in lines)
+    assert max(len(x) for x in lines) > build.DENSE_WIDTH  # wider rather than cut
+    # A kind line takes a line: the name gets one fewer.
+    lines, kind_line = box_text("Stratégie, politique et gouvernance informatiques", "team", dense=True)
+    assert len(lines) <= build.BOX_LINES - 1 and kind_line == "Équipe ou fonction"
+    # Past MAX_WIDTH characters a line, the name is cut (the tooltip keeps it whole).
+    lines, _ = box_text("mot " * 60, "unit", dense=True)
+    assert len(lines) == build.BOX_LINES and lines[-1].endswith("…")
+    # A collapsed unit keeps a small line for its count of hidden units.
+    lines, kind_line = box_text(name, "unit", dense=True, hidden=True)
+    assert len(lines) == build.BOX_LINES - 1 and kind_line == ""
+
+
+def test_dense_boxes_share_one_height_text_inside_no_overlap(big_layout):
+    lay = big_layout
+    assert {round(n.bbox[3], 1) for n in lay.nodes.values()} == {round(build.BOX_HEIGHT, 1)}
+    for rec in lay.nodes.values():
+        x, _y, w, _h = rec.bbox
+        for t in rec.texts:
+            left = t.x - {"l": 0, "c": 0.5, "r": 1}[t.anchor] * t.width
+            assert x - 0.5 <= left and left + t.width <= x + w + 0.5, (rec.id, t.text)
+    boxes = sorted((n.bbox for n in lay.nodes.values()), key=lambda b: b[0])
+    for i, (x, y, w, h) in enumerate(boxes):
+        for x2, y2, w2, h2 in boxes[i + 1:]:
+            if x2 >= x + w:
+                break
+            assert y + h <= y2 or y2 + h2 <= y, "boxes overlap"
+
+
+def test_dense_columns_hold_only_what_belongs_to_their_unit(big, big_layout):
+    descendants = {}
+    for unit in reversed(big.units):
+        descendants[unit.id] = {k for c in big.children(unit.id) for k in descendants[c] | {c}}
+    for cluster in big_layout.clusters:
+        owner = cluster.name[len(STACK_PREFIX):]
+        assert set(cluster.nodes) <= descendants[owner]
+        x, y, w, h = cluster.bbox
+        for uid in cluster.nodes:  # and they are drawn inside its panel
+            nx, ny, nw, nh = big_layout.nodes[uid].bbox
+            assert x - 0.5 <= nx and nx + nw <= x + w + 0.5 and y - 0.5 <= ny and ny + nh <= y + h + 0.5
+
+
+def test_collapsed_dense_box_keeps_its_count_and_height():
+    lay = layout_graph(build_graph(SMALL, ChartOptions(collapsed=frozenset({"dept-a"}))))
+    assert "+3" in [t.text for t in lay.nodes["dept-a"].texts]
+    assert {round(n.bbox[3], 1) for n in lay.nodes.values()} == {round(build.BOX_HEIGHT, 1)}
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from iomviewer.core.loading import load_dataset
+
+    dataset = load_dataset()
+    return dataset, dataset.edition()
+
+
+def test_bundled_edition_fits_the_chart_area_of_a_slide(bundled):
+    # The whole default edition, compact and top to bottom (the default), has
+    # the shape of the slide's chart area, and its names come out at 4 pt or
+    # more there (2.2 pt before the dense layout).  6 pt is out of reach: its
+    # 149 boxes would need about half the area they take, gaps included.
+    _, edition = bundled
+    assert len(edition) >= 140
+    lay = layout_graph(build_graph(edition, ChartOptions(show_links=False)))
+    assert 2.2 < lay.aspect < 3.2, lay.aspect
+    scale = min(build.PAGE_WIDTH / lay.width, build.PAGE_HEIGHT / lay.height)
+    assert style.NAME_SIZE * scale >= 4.0, (lay.width, lay.height)
+
+
+def test_bundled_edition_on_a_slide_export(bundled):
+    from iomviewer.chart.export import ExportOptions, render_document
+
+    dataset, edition = bundled
+    result = render_document(dataset, edition, ChartOptions(show_links=False), ExportOptions(page="slide"))
+    assert result.min_font_pt > 3.5, result.min_font_pt  # was 2.25 before the dense layout
+
+
+def test_dense_layout_is_deterministic():
+    code = ("from iomviewer.core.loading import load_dataset; from iomviewer.chart.build import *; "
+            "print(build_graph(load_dataset().edition(), ChartOptions()).string())")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+            for seed in ("1", "2")}
+    assert len(outs) == 1
 
 
 # --- the interpreter on its own -----------------------------------------------------------------

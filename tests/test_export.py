@@ -273,7 +273,7 @@ def test_dossier_is_pdf_only(mini, tmp_path):
 
 
 def test_readability_warning_for_a_big_edition_on_a4_not_for_a_branch(tmp_path):
-    ds = _dataset(big_doc())
+    ds = _dataset(big_doc(directorates=5, departments=6, divisions=6))
     ed = ds.edition()
     whole = export_chart(ds, ed, ChartOptions(), ExportOptions(page="a4"), tmp_path / "whole.pdf")
     assert whole.min_font_pt < 6

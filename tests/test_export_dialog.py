@@ -172,7 +172,7 @@ def test_save_dialog_confirms_overwrite(qtbot, env, tmp_path, monkeypatch):
 def test_warnings_are_shown_after_a_successful_export(qtbot, env, tmp_path):
     from test_export import big_doc
 
-    dataset = load_document(big_doc())
+    dataset = load_document(big_doc(directorates=5, departments=6, divisions=6))
     _d, _e, settings, runner = env
     out = tmp_path / "big.pdf"
     dialog = ExportDialog(None, dataset, dataset.edition(), ChartOptions(), None, frozenset(), settings, runner,

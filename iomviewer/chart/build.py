@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from iomviewer.chart import style
-from iomviewer.core.model import LINK_LABELS_EN, LINK_LABELS_FR, Edition
+from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_EN, LINK_LABELS_FR, Edition
 
 if TYPE_CHECKING:  # pygraphviz is imported where a graph is built, not on import
     import pygraphviz
@@ -28,21 +29,31 @@ LINK_CLASS = "link"
 # A name longer than this many lines is cut with an ellipsis (tooltip keeps it whole).
 MAX_LINES = 5
 WRAP_WIDTH = 20  # characters per line of a name in a box
+# Compact, top to bottom ("dense" boxes, see below): lines of text in every
+# box, the kind line included, and characters a line, at least and at most.
+BOX_LINES = 3
+DENSE_WIDTH = 20
+MAX_WIDTH = 40
 UNIFORM_LINES = 2  # top to bottom, every box is at least as tall as this many lines of name
+# The page a whole chart should fit: the part of a 16:9 slide (13.33 × 7.5 in,
+# 10 mm margins) that the exporter leaves to the chart under its title and
+# legend and above its footer, about 903 × 340 pt.
+PAGE_WIDTH, PAGE_HEIGHT = 903.0, 340.0
 
 
 @dataclass(frozen=True)
 class ChartOptions:
     rankdir: str = "TB"  # "TB" or "LR"
-    compact: bool = True  # stack leaf children (and small subtrees) in columns
+    compact: bool = True  # stack children (leaves, small subtrees) in columns; see "compact planning"
     root: str | None = None  # branch root; None = whole edition
     depth: int | None = None  # levels below root; None = all
     collapsed: frozenset[str] = field(default_factory=frozenset)  # units whose children are hidden
     show_links: bool = True  # secondary links as dashed edges
     lang: str = "fr"
-    # Compact, top to bottom: split long columns side by side so the whole
-    # chart comes out near this width/height ratio (16:9, a slide); None: never.
-    aspect: float | None = 16 / 9
+    # Compact, top to bottom: stack and split columns so that the whole chart
+    # comes out as large as it can on a page of this width/height ratio and
+    # PAGE_HEIGHT (default: the chart's part of a 16:9 slide); None: never split.
+    aspect: float | None = PAGE_WIDTH / PAGE_HEIGHT
 
 
 # --- scope --------------------------------------------------------------------------
@@ -174,42 +185,139 @@ def tooltip_escape(text: str) -> str:
     return clean_text(text).replace("&", "&amp;").replace("\\", "\\\\\\\\")
 
 
-# --- graph ---------------------------------------------------------------------------
+# --- boxes ---------------------------------------------------------------------------
+# A box shows the unit's name and, under it in small type, its kind.  The
+# compact chart top to bottom (the "dense" layout, planned below) gives every
+# box the same height, BOX_LINES lines of text: ranks are global in dot, so
+# one taller box would make its rank taller across the whole chart.  A long
+# name gets a wider box instead.  The kind line is left out when the name
+# already says the kind ("Division du budget"; two units in three): the
+# colour and the legend say it as well.  Boxes whose name does not say it
+# ("Préparation", "Manille") keep it, so colour is never the only cue.
 
 
-def _name_lines(name: str) -> list[str]:
-    lines = wrap_label(name, WRAP_WIDTH)
-    if len(lines) > MAX_LINES:
-        lines = lines[:MAX_LINES]
-        lines[-1] = lines[-1].rstrip() + " …"
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", clean_text(text).casefold().replace("\u2019", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def kind_in_name(name: str, kind: str) -> bool:
+    """Whether a name starts with the label of its kind ("Division du budget", a division).
+
+    Names are French whatever the interface's language: the French label is the one looked for.
+    """
+    label = _fold(KIND_LABELS_FR.get(kind, ""))
+    folded = _fold(name)
+    return bool(label) and folded.startswith(label) and (
+        len(folded) == len(label) or not folded[len(label)].isalnum())
+
+
+def _cut(lines: list[str], count: int) -> list[str]:
+    if len(lines) <= count:
+        return lines
+    lines = lines[:count]
+    lines[-1] = lines[-1].rstrip() + " …"
     return lines
 
 
-def _label(lines: list[str], kind: str, lang: str, hidden: int, bold: bool) -> str:
+def _fitted_lines(name: str, count: int) -> list[str] | None:
+    """The name in at most `count` lines, as narrow as that allows from DENSE_WIDTH to MAX_WIDTH."""
+    lines = wrap_label(name, DENSE_WIDTH)
+    if len(lines) <= count:
+        return lines
+    if len(wrap_label(name, MAX_WIDTH)) > count:
+        return None
+    lo, hi = DENSE_WIDTH, MAX_WIDTH  # too narrow at lo, wide enough at hi: lines only fewer as it widens
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if len(wrap_label(name, mid)) <= count:
+            hi = mid
+        else:
+            lo = mid
+    return wrap_label(name, hi)
+
+
+def box_text(name: str, kind: str, lang: str = "fr", dense: bool = False,
+             hidden: bool = False) -> tuple[list[str], str]:
+    """The lines of a unit's name in its box, and the kind line under them ("" = none).
+
+    Not dense: the name wrapped at WRAP_WIDTH characters, up to MAX_LINES
+    lines, and the kind line.  Dense (compact, top to bottom): BOX_LINES
+    lines in all, in a box as narrow as they allow up to MAX_WIDTH
+    characters a line; the kind line only when the name does not say the
+    kind, and not for a name that needs every line.  `hidden`: the unit has
+    hidden children, whose count needs the small line.  A name too long even
+    so is cut with an ellipsis (the tooltip has it whole).
+    """
+    kind_line = style.kind_label(kind, lang)
+    if not dense:
+        return _cut(wrap_label(name, WRAP_WIDTH), MAX_LINES), kind_line
+    if hidden or not kind_in_name(name, kind):
+        lines = _fitted_lines(name, BOX_LINES - 1)
+        if lines is not None or hidden:
+            lines = lines or _cut(wrap_label(name, MAX_WIDTH), BOX_LINES - 1)
+            return lines, "" if kind_in_name(name, kind) else kind_line
+    return _fitted_lines(name, BOX_LINES) or _cut(wrap_label(name, MAX_WIDTH), BOX_LINES), ""
+
+
+def _label(lines: list[str], kind_line: str, hidden: int, bold: bool) -> str:
     name = "<BR/>".join(html_escape(line) for line in lines)
     if bold:
         name = f"<B>{name}</B>"
-    kind_line = html_escape(style.kind_label(kind, lang))
+    small = html_escape(kind_line)
     if hidden:
-        kind_line += f"  <B>+{hidden}</B>"
-    return (f'<{name}<BR/><FONT POINT-SIZE="{style.KIND_SIZE:g}" COLOR="{style.KIND_TEXT_COLOR}">'
-            f"{kind_line}</FONT>>")
+        small = f"{small}  <B>+{hidden}</B>" if small else f"<B>+{hidden}</B>"
+    if small:
+        return (f'<{name}<BR/><FONT POINT-SIZE="{style.KIND_SIZE:g}" COLOR="{style.KIND_TEXT_COLOR}">'
+                f"{small}</FONT>>")
+    if len(lines) > 1 and not bold:
+        # Graphviz sets the lines of a label in a single font a pango line
+        # apart (1.23 em), and those of a label that mixes fonts one font size
+        # apart, as in every box with a kind line or a bold name.  The first
+        # line names the same families spelt with a final space, which pango
+        # and CSS read alike: all boxes space their lines the same way.
+        first, _, rest = name.partition("<BR/>")
+        name = f'<FONT FACE="{style.FONTNAME} ">{first}</FONT><BR/>{rest}'
+    return f"<{name}>"
+
+
+# Advance widths in ems of DejaVu Sans by class of character, regular and
+# bold, fitted on dot's own measurements of the French names (within 2 pt a
+# line): space, narrow, wide, other capitals, other characters.
+_NARROW = frozenset("iljfrtI.,;:'\u2019()-/|!\u00ee\u00ef\u00ce\u00cf")
+_WIDE = frozenset("mwMW\u0152\u0153\u00c6\u00e6\u2014\u2026&%@")
+_ADVANCE = ((0.333, 0.353, 1.009, 0.712, 0.623), (0.359, 0.401, 1.132, 0.898, 0.696))
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """Estimated width in points of a line of text (for planning only; dot measures for real)."""
+    space, narrow, wide, capital, other = _ADVANCE[bold]
+    ems = sum(space if c == " " else narrow if c in _NARROW else wide if c in _WIDE
+              else capital if c.isupper() else other for c in text)
+    return ems * size
 
 
 # --- compact planning -------------------------------------------------------------------
 # Rows of siblings are what make org charts unreadably wide.  In compact mode
-# a parent's "stackable" children go in one column (a cluster) entered by a
-# single edge: its leaves, as the brief asks once there are three of them,
-# and also its small subtrees ("blocks": a child whose children are all
-# leaves, e.g. a division and its units), each shown as the child followed by
-# its leaves in a nested column.  Deeper children keep ordinary edges.  A
-# column much taller than the rest of the chart is then split into
-# sub-columns side by side, as many as brings the whole chart nearest the
-# target aspect, judged with a rough size estimate (dot runs only once).
+# a parent's stacked children go in one column (a cluster) entered by a
+# single edge.
+#
+# Left to right, and top to bottom without a target aspect, the children
+# stacked are the leaves (once there are MIN_STACK of them) and the "blocks"
+# (a child whose children are all leaves, e.g. a division and its units,
+# shown as the child followed by its leaves in a nested column).
+#
+# Top to bottom with a target aspect (the default), the layout is "dense":
+# any child may be stacked, bringing its descendants along in nested
+# columns, so that a column reads like an indented list, each panel holding
+# what belongs to the box above it; a column too long is split into
+# sub-columns side by side, nested ones too; children that are not stacked
+# go in a row just below their parent.  What to stack where is planned so
+# that the whole chart comes out as large as it can on the target page,
+# judged with an estimate of dot's layout (dot runs only once).  Every box
+# being as high as every other, the estimate is close: heights exactly,
+# widths within a few per cent.
 
-# Average advance of DejaVu Sans in ems, regular and bold, fitted on dot's own
-# measurements of French unit names.
-_CHAR_W = (0.50, 0.59)
 # Spacing, in inches as Graphviz wants it.  Ranks are global in dot, so the
 # gap between entries of a column is the gap between levels of the tree.  To
 # keep columns tight but levels apart, ranksep is small and edges between
@@ -217,18 +325,37 @@ _CHAR_W = (0.50, 0.59)
 NODESEP = 0.18
 RANKSEP = 0.12
 LEVEL_MINLEN = 2
-_NODESEP = NODESEP * 72  # points, for the estimate
-_RANKSEP = RANKSEP * 72
-_LEVEL_GAP = LEVEL_MINLEN * _RANKSEP
-# A rank is as tall as its tallest box anywhere in the chart, so columns come
-# out taller than the sum of their own boxes: about this much on charts of
-# 150-250 units with French names (measured against dot).
-_RANK_SLACK = 1.17
 _CLUSTER_MARGIN = 6.0
 
+# The dense layout packs ranks so tightly that no rank is ever empty: an
+# edge of two ranks would cost a whole row of boxes.  Its rows are one rank
+# below their parent, their edges short slants under it.
+DENSE_NODESEP = 0.1
+DENSE_RANKSEP = 0.1
+DENSE_MARGIN = (0.06, 0.03)  # inside a box, inches: left and right, top and bottom
+DENSE_CLUSTER_MARGIN = 2.0
+# Graphviz sets BOX_LINES lines of 11 pt a font size apart (see _label); a
+# kind line is 8 pt.  Boxes are at least DENSE_WIDTH characters wide, at
+# half an em a character.
+BOX_HEIGHT = (max(BOX_LINES * style.NAME_SIZE, (BOX_LINES - 1) * style.NAME_SIZE + style.KIND_SIZE * 1.02)
+              + 2 * 72 * DENSE_MARGIN[1] + 0.5)
+BOX_WIDTH = DENSE_WIDTH * style.NAME_SIZE * 0.5
+# In points, for the estimate.  Between two ranks of boxes dot leaves
+# CL_OFFSET (8 pt) and the margins of the clusters that end or start there:
+# this much on average (measured).
+_DENSE_NODESEP = DENSE_NODESEP * 72
+_DENSE_GAP = 11.5
+_DENSE_PITCH = BOX_HEIGHT + _DENSE_GAP
 
-def _columns(shown: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Parent → its children stacked in its column, blocks included (see above)."""
+
+def _dense_size(lines: list[str], kind_line: str, bold: bool) -> tuple[float, float]:
+    """Estimated size in points of a dense box."""
+    text = max([_text_width(x, style.NAME_SIZE, bold) for x in lines] + [_text_width(kind_line, style.KIND_SIZE)])
+    return max(text, BOX_WIDTH) + 2 * 72 * DENSE_MARGIN[0], BOX_HEIGHT
+
+
+def _columns(shown: dict[str, list[str]]) -> dict[str, list[list[str]]]:
+    """Parent → its stacked children in one sub-column: leaves and blocks (see above)."""
     def leaf(u: str) -> bool:
         return not shown[u]
 
@@ -236,123 +363,201 @@ def _columns(shown: dict[str, list[str]]) -> dict[str, list[str]]:
     for uid, kids in shown.items():
         entries = [k for k in kids if leaf(k) or all(leaf(c) for c in shown[k])]
         if sum(1 for k in entries if leaf(k)) >= MIN_STACK or len(entries) >= MIN_STACK:
-            columns[uid] = entries
-    for entries in list(columns.values()):  # a block brings its leaves along, however few
-        for k in entries:
+            columns[uid] = [entries]
+    for subs in list(columns.values()):  # a block brings its leaves along, however few
+        for k in subs[0]:
             if shown[k]:
-                columns[k] = list(shown[k])
+                columns[k] = [list(shown[k])]
     return columns
 
 
-def _estimate_size(lines: list[str], bold: bool) -> tuple[float, float]:
-    """Rough box size in points of a label (for planning only; dot measures for real)."""
-    em = style.NAME_SIZE * _CHAR_W[bold]
-    w = max(max((len(x) for x in lines), default=0) * em, 10 * style.KIND_SIZE * _CHAR_W[0]) + 18
-    h = len(lines) * style.NAME_SIZE + style.KIND_SIZE + 7.5
-    return w, max(h, 22.0)
+def _greedy(weights: list[float], cap: float) -> list[int]:
+    """Cut points of weights, in order, into runs of at most `cap` (a heavier weight alone)."""
+    cuts, run = [], 0.0
+    for i, w in enumerate(weights):
+        if run and run + w > cap:
+            cuts.append(i)
+            run = 0.0
+        run += w
+    return cuts
 
 
 def _partition(weights: list[float], parts: int) -> list[int]:
     """Cut points splitting weights, in order, into `parts` runs with the smallest largest sum."""
-    def greedy(cap: float) -> list[int]:
-        cuts, run = [], 0.0
-        for i, w in enumerate(weights):
-            if run and run + w > cap:
-                cuts.append(i)
-                run = 0.0
-            run += w
-        return cuts
-
     lo, hi = max(weights), sum(weights)
     while hi - lo > 0.5:  # bisect the capacity, to half a point
         mid = (lo + hi) / 2
-        if len(greedy(mid)) + 1 <= parts:
+        if len(_greedy(weights, mid)) + 1 <= parts:
             hi = mid
         else:
             lo = mid
-    return greedy(hi)
+    return _greedy(weights, hi)
 
 
-# The page a whole chart should fit: a 16:9 slide is 13.33 × 7.5 in.
-PAGE_HEIGHT = 7.5 * 72
+Stacks = dict[str, list[list[str]]]  # parent → its stacked children, as sub-columns side by side
 
 
 class _Planner:
-    """Splits top-level columns into sub-columns so the chart nears a target aspect."""
+    """Plans the dense layout: which children to stack, in how many sub-columns.
 
-    def __init__(self, shown: dict[str, list[str]], columns: dict[str, list[str]],
-                 sizes: dict[str, tuple[float, float]]) -> None:
-        self.shown, self.columns, self.sizes = shown, columns, sizes
-        self.inner = {k for entries in columns.values() for k in entries}
-        self.tops = [p for p in columns if p not in self.inner]
-        self.entry = {k: self._entry_size(k) for p in self.tops for k in columns[p]}
+    For a given chart height, each "free" unit (the root, and any child drawn
+    in a row below its parent) has the height left below it; it stacks the
+    children with at most so many descendants, for the number that makes it
+    narrowest, and draws the others in a row, each planned the same way.  A
+    stacked child too tall for the height left splits its nested column into
+    sub-columns, and so on down.  The chart height is lowered step by step,
+    and the plan that fits the page at the largest scale is kept.
+    """
 
-    def _entry_size(self, k: str) -> tuple[float, float]:
-        """Size of one column entry, gap below included; a block holds its nested column."""
-        w, h = self.sizes[k]
-        if k in self.columns:
-            leaves = self.columns[k]
-            w = max(w, max(self.sizes[x][0] for x in leaves) + 2 * _CLUSTER_MARGIN)
-            h += sum(self.sizes[x][1] + _RANKSEP for x in leaves) + 2 * _CLUSTER_MARGIN
-        return w, (h + _RANKSEP) * _RANK_SLACK
+    def __init__(self, shown: dict[str, list[str]], sizes: dict[str, tuple[float, float]]) -> None:
+        self.shown, self.sizes = shown, sizes  # sizes: box sizes, in points
+        self.order = list(shown)  # preorder
+        self.root = self.order[0]
+        self.depth = {self.root: 0}
+        for uid in self.order:
+            for k in shown[uid]:
+                self.depth[k] = self.depth[uid] + 1
+        # A unit with its descendants in nested single columns: width and height; how many units.
+        self.column: dict[str, tuple[float, float]] = {}
+        self.count: dict[str, int] = {}
+        for uid in reversed(self.order):  # children before parents
+            w, h = sizes[uid]
+            kids = shown[uid]
+            if kids:
+                w = max(w, max(self.column[k][0] for k in kids) + 2 * DENSE_CLUSTER_MARGIN)
+                h += sum(self.column[k][1] + _DENSE_GAP for k in kids)
+            self.column[uid] = (w, h)
+            self.count[uid] = 1 + sum(self.count[k] for k in kids)
+        self.estimate = (0.0, 0.0)  # size of the planned chart, in points
 
-    def split(self, parent: str, parts: int) -> list[list[str]]:
-        entries = self.columns[parent]
-        if parts <= 1:
-            return [entries]
-        cuts = [0] + _partition([self.entry[k][1] for k in entries], parts) + [len(entries)]
-        return [entries[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
+    @staticmethod
+    def _runs(items: list[str], blocks: dict[str, tuple[float, float]], cap: float,
+              balance: bool) -> list[list[str]]:
+        """Items cut, in order, into the fewest runs at most `cap` high (evened out if asked)."""
+        weights = [blocks[k][1] + _DENSE_GAP for k in items]
+        cuts = _greedy(weights, cap + _DENSE_GAP)
+        if balance and cuts:
+            cuts = _partition(weights, len(cuts) + 1)
+        bounds = [0] + cuts + [len(items)]
+        return [items[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
-    def extent(self, splits: dict[str, list[list[str]]]) -> tuple[float, float]:
-        """Estimated width and height of the whole chart, in points."""
-        ext: dict[str, tuple[float, float]] = {}
-        for uid in reversed(list(self.shown)):  # preorder reversed: children before parents
-            if uid in self.inner:
-                continue
-            parts = [ext[k] for k in self.shown[uid] if k in ext]
-            if uid in splits:
-                subs = [[self.entry[k] for k in sub] for sub in splits[uid]]
-                parts.append((sum(max(w for w, _ in sub) for sub in subs) + _NODESEP * (len(subs) - 1)
-                              + 2 * _CLUSTER_MARGIN,
-                              max(sum(h for _, h in sub) for sub in subs) + 2 * _CLUSTER_MARGIN))
-            w, h = self.sizes[uid]
-            if parts:
-                w = max(w, sum(pw for pw, _ in parts) + _NODESEP * (len(parts) - 1))
-                h += _LEVEL_GAP + max(ph for _, ph in parts)
-            ext[uid] = (w, h)
-        return ext[next(iter(self.shown))]
+    @staticmethod
+    def _span(runs: list[list[str]], blocks: dict[str, tuple[float, float]]) -> tuple[float, float]:
+        """Width and height of runs side by side in a cluster."""
+        return (sum(max(blocks[k][0] for k in run) for run in runs) + _DENSE_NODESEP * (len(runs) - 1)
+                + 2 * DENSE_CLUSTER_MARGIN,
+                max(sum(blocks[k][1] + _DENSE_GAP for k in run) for run in runs) - _DENSE_GAP)
 
-    def plan(self, aspect: float) -> dict[str, list[list[str]]]:
-        """Lower the height allowed to a column step by step; keep the split that fits best.
+    def _entry(self, uid: str, cap: float, balance: bool,
+               memo: dict) -> tuple[tuple[float, float], list[list[str]] | None]:
+        """Size of a stacked unit's block at most `cap` high, and its split column (None: one column).
 
-        "Best" is the largest scale, up to 1, at which the chart fits a page
-        of the target aspect and PAGE_HEIGHT points.  A chart that fits at
-        full size is left alone: splitting would only scramble its order.
+        A leaf, or a block whose column would be left less than a box, overflows.
         """
-        page_w, page_h = PAGE_HEIGHT * aspect, PAGE_HEIGHT
+        todo = [(uid, cap, False)]
+        while todo:  # children before parents, without recursion: a chain may be deep
+            u, c, ready = todo.pop()
+            if (u, c) in memo:
+                continue
+            size = self.column[u]
+            kids = self.shown[u]
+            inner = c - self.sizes[u][1] - _DENSE_GAP
+            if size[1] <= c or not kids or inner < BOX_HEIGHT:
+                memo[u, c] = size, None
+            elif not ready:
+                todo.append((u, c, True))
+                todo.extend((k, inner, False) for k in kids)
+            else:
+                blocks = {k: memo[k, inner][0] for k in kids}
+                runs = self._runs(kids, blocks, inner, balance)
+                w, h = self._span(runs, blocks)
+                memo[u, c] = (max(w, self.sizes[u][0]), self.sizes[u][1] + _DENSE_GAP + h), runs
+        return memo[uid, cap]
 
-        def score(splits: dict[str, list[list[str]]]) -> float:
-            w, h = self.extent(splits)
+    def _free(self, height: float, balance: bool = False) -> tuple[dict, dict, dict]:
+        """For a chart `height` high: each free unit's size, its choice (runs, cap), and the entries' memo."""
+        size: dict[str, tuple[float, float]] = {}
+        choice: dict[str, tuple[list[list[str]], float]] = {}
+        memo: dict = {}
+        for uid in reversed(self.order):  # children before parents
+            bw, bh = self.sizes[uid]
+            kids = self.shown[uid]
+            if not kids:
+                size[uid] = (bw, bh)
+                continue
+            budget = height - self.depth[uid] * _DENSE_PITCH
+            cap = budget - bh - _DENSE_GAP
+            blocks = {k: self._entry(k, cap, balance, memo)[0] for k in kids}
+            best = None
+            for limit in sorted({0} | {self.count[k] for k in kids}):
+                stacked = [k for k in kids if self.count[k] <= limit]
+                if 0 < len(stacked) < MIN_STACK:
+                    continue
+                parts = [size[k] for k in kids if self.count[k] > limit]
+                runs: list[list[str]] = []
+                if stacked:
+                    runs = self._runs(stacked, blocks, cap, balance)
+                    parts.append(self._span(runs, blocks))
+                w = max(bw, sum(pw for pw, _ in parts) + _DENSE_NODESEP * (len(parts) - 1))
+                h = bh + _DENSE_GAP + max(ph for _, ph in parts)
+                key = (max(h - budget, 0.0), w, h)  # within the height if it can be, then narrowest
+                if best is None or key < best[0]:
+                    best = (key, (w, h), (runs, cap))
+            size[uid], choice[uid] = best[1], best[2]
+        return size, choice, memo
+
+    def plan(self, page: tuple[float, float]) -> Stacks:
+        """Try chart heights around the page's aspect; keep the plan that fits the page best.
+
+        "Best" is the largest scale, up to 1, at which the chart fits the
+        page: of the plans that fit at full size, the first (the tallest).
+        """
+        page_w, page_h = page
+
+        def score(height: float) -> float:
+            w, h = self._free(height)[0][self.root]
             return min(page_w / w, page_h / h, 1.0)
 
-        totals = {p: sum(self.entry[k][1] for k in self.columns[p]) for p in self.tops}
-        best = {p: [self.columns[p]] for p in self.tops}
-        if not self.tops:
-            return best
-        best_score = score(best)
-        cap = max(totals.values())
-        cache: dict[tuple[str, int], list[list[str]]] = {}
-        while cap > 20:
-            cap *= 0.93
-            parts = {p: min(len(self.columns[p]), max(1, math.ceil(totals[p] / cap))) for p in self.tops}
-            trial = {p: cache.get((p, n)) or cache.setdefault((p, n), self.split(p, n))
-                     for p, n in parts.items()}
-            s = score(trial)
-            if s > best_score * 1.0001:
-                best, best_score = trial, s
-            if all(n == len(self.columns[p]) for p, n in parts.items()):
-                break
-        return best
+        # About the height of the boxes packed at the page's aspect: try from
+        # four times it down to a quarter, then finer around the best.
+        area = sum((w + _DENSE_NODESEP) * _DENSE_PITCH for w, _ in self.sizes.values())
+        guess = max(math.sqrt(area * page_h / page_w), _DENSE_PITCH)
+        top = min(4 * guess, self.column[self.root][1])
+        best_height, best_score = top, score(top)
+        for fine in (False, True):
+            if fine:
+                heights = [best_height * 0.97 ** i for i in (-3, -2, -1, 1, 2, 3)]
+            else:
+                heights = [top * 0.88 ** i for i in range(1, 40) if top * 0.88 ** i > max(guess / 4, _DENSE_PITCH)]
+            for height in heights:
+                s = score(height)
+                if s > best_score * 1.0001:
+                    best_height, best_score = height, s
+        size, choice, memo = self._free(best_height, balance=True)
+        self.estimate = size[self.root]
+        stacks: Stacks = {}
+        todo = [self.root]
+        while todo:
+            uid = todo.pop()
+            if not self.shown[uid]:
+                continue
+            runs, cap = choice[uid]
+            inside = {k for run in runs for k in run}
+            todo.extend(k for k in self.shown[uid] if k not in inside)
+            if runs:
+                stacks[uid] = runs
+            # Stacked children bring their descendants along, in nested columns, split where planned.
+            nest: list[tuple[str, float | None]] = [(k, cap) for run in runs for k in run if self.shown[k]]
+            while nest:
+                k, c = nest.pop()
+                split = self._entry(k, c, True, memo)[1] if c is not None else None
+                stacks[k] = split or [list(self.shown[k])]
+                inner = c - self.sizes[k][1] - _DENSE_GAP if split and c is not None else None
+                nest.extend((x, inner) for x in self.shown[k] if self.shown[x])
+        return stacks
+
+
+# --- graph ---------------------------------------------------------------------------
 
 
 def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozenset[str] = frozenset(),
@@ -364,6 +569,7 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
         raise ValueError(f"rankdir must be 'TB' or 'LR', not {options.rankdir!r}")
     shown = _shown_tree(edition, options)
     tb = options.rankdir == "TB"
+    dense = tb and options.compact and bool(options.aspect)
 
     # strict=False: a secondary link between a parent and its child is a second
     # edge, not an attribute change of the tree edge (what strict would do).
@@ -378,8 +584,8 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
         # Children keep the order in which the texts list them.
         ordering="out",
         newrank="true",
-        nodesep=f"{NODESEP:g}",
-        ranksep=f"{RANKSEP:g}",
+        nodesep=f"{DENSE_NODESEP if dense else NODESEP:g}",
+        ranksep=f"{DENSE_RANKSEP if dense else RANKSEP:g}",
         pad="0.2",
         outputorder="edgesfirst",
         bgcolor=style.BACKGROUND,
@@ -397,19 +603,24 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
     )
     g.edge_attr.update(color=style.EDGE_COLOR, arrowhead="none", penwidth="1.2")
 
-    lines = {uid: _name_lines(edition.unit(uid).name) for uid in shown}
-    if tb:
+    units = {uid: edition.unit(uid) for uid in shown}
+    hidden = {uid: hidden_count(edition, uid) if not kids else 0 for uid, kids in shown.items()}
+    texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid])) for uid, u in units.items()}
+    if dense:
+        g.node_attr.update(margin=f"{DENSE_MARGIN[0]:g},{DENSE_MARGIN[1]:g}", height=f"{BOX_HEIGHT / 72:.3f}",
+                           width=f"{(BOX_WIDTH + 2 * 72 * DENSE_MARGIN[0]) / 72:.3f}")
+    elif tb:
         # Ranks are global: a rank is as tall as its tallest box, wherever it
         # is, so boxes of mixed heights leave uneven gaps down every column.
         # One height for all (up to UNIFORM_LINES of name) keeps columns even.
-        n = min(max(len(v) for v in lines.values()), UNIFORM_LINES or 1)
-        g.node_attr["height"] = f"{_estimate_size(['x'] * n, False)[1] / 72:.3f}"
-    for uid, kids in shown.items():  # preorder: dot's initial order follows the tree
-        unit = edition.unit(uid)
+        n = min(max(len(lines) for lines, _ in texts.values()), UNIFORM_LINES or 1)
+        g.node_attr["height"] = f"{max(n * style.NAME_SIZE + style.KIND_SIZE + 7.5, 22.0) / 72:.3f}"
+    for uid in shown:  # preorder: dot's initial order follows the tree
+        unit = units[uid]
         ks = style.kind_style(unit.kind)
-        hidden = hidden_count(edition, uid) if not kids else 0
+        lines, kind_line = texts[uid]
         attrs = dict(
-            label=_label(lines[uid], unit.kind, options.lang, hidden, ks.bold),
+            label=_label(lines, kind_line, hidden[uid], ks.bold),
             tooltip=tooltip_escape(unit.name),
             id=uid,
             fillcolor=ks.fill,
@@ -427,66 +638,81 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
             attrs.update(color=style.SELECTED_BORDER, penwidth=f"{style.SELECTED_PENWIDTH:g}")
         g.add_node(uid, **attrs)
 
-    columns = _columns(shown) if options.compact else {}
-    inner = {k for entries in columns.values() for k in entries}
-    if tb and options.aspect and columns:
-        floor = float(g.node_attr["height"]) * 72
-        sizes = {}
-        for u in shown:
-            w, h = _estimate_size(lines[u], style.kind_style(edition.unit(u).kind).bold)
-            sizes[u] = (w, max(h, floor))
-        splits = _Planner(shown, columns, sizes).plan(options.aspect)
+    if not options.compact:
+        stacks: Stacks = {}
+    elif dense:
+        sizes = {u: _dense_size(*texts[u], style.kind_style(units[u].kind).bold) for u in shown}
+        stacks = _Planner(shown, sizes).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
     else:
-        splits = {p: [columns[p]] for p in columns if p not in inner}
+        stacks = _columns(shown)
+    inner = {k for subs in stacks.values() for s in subs for k in s}
     for uid, kids in shown.items():
-        stacked = columns.get(uid, [])
-        for kid in kids:
+        if uid in inner:
+            continue  # drawn with the column that holds it
+        stacked = {k for s in stacks.get(uid, []) for k in s}
+        for kid in kids:  # in source order, the column where its first unit is
             if kid not in stacked:
-                g.add_edge(uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}", minlen=LEVEL_MINLEN,
+                g.add_edge(uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}", minlen=1 if dense else LEVEL_MINLEN,
                            **{"class": TREE_CLASS})
-        if uid in splits:
-            _add_column(g, g, uid, splits[uid], columns, tb)
+            elif kid == stacks[uid][0][0]:
+                _add_column(g, g, uid, stacks, tb, dense)
 
     if options.show_links:
         _add_links(g, edition, shown, options.lang)
     return g
 
 
+def _lasts(uid: str, stacks: Stacks) -> list[str]:
+    """The lowest units of an entry's block: the ends of its nested columns."""
+    out, todo = [], [uid]
+    while todo:
+        u = todo.pop()
+        if u in stacks:
+            todo.extend(run[-1] for run in reversed(stacks[u]))
+        else:
+            out.append(u)
+    return out
+
+
 def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", parent: str,
-                subs: list[list[str]], columns: dict[str, list[str]], tb: bool) -> None:
+                stacks: Stacks, tb: bool, dense: bool) -> None:
     """Put a parent's stacked children in a cluster entered by one edge.
 
-    subs are the sub-columns, side by side, each a list of entries.  Top to
-    bottom, successive ranks make a column: each sub-column (with the leaves
-    of its blocks, in nested clusters) is a chain of invisible edges whose
-    weight keeps it straight, and invisible edges from the parent start every
-    chain on the same rank.  Left to right, siblings already share a rank,
-    which is a column: invisible edges from the parent rank the entries and
-    nothing is chained.
+    stacks[parent] are the sub-columns, side by side, each a list of entries;
+    an entry that has a column of its own gets it nested below it.  Top to
+    bottom, successive ranks make a column: each sub-column (with the nested
+    columns of its entries) is a chain of invisible edges whose weight keeps
+    it straight, and invisible edges from the parent start every chain on the
+    same rank.  Left to right, siblings already share a rank, which is a
+    column: invisible edges from the parent rank the entries and nothing is
+    chained.
     """
+    subs = stacks[parent]
     name = STACK_PREFIX + parent
+    margin = DENSE_CLUSTER_MARGIN if dense else _CLUSTER_MARGIN
     sub = parent_graph.add_subgraph(name=name, style="rounded,filled", fillcolor=style.CLUSTER_FILL,
-                                    color=style.CLUSTER_BORDER, penwidth="0.8", margin=f"{_CLUSTER_MARGIN:g}",
+                                    color=style.CLUSTER_BORDER, penwidth="0.8", margin=f"{margin:g}",
                                     label="", id=name)
     entries = [k for s in subs for k in s]
     for entry in entries:
         sub.add_node(entry)
-        if entry in columns:  # a block: the entry, then its leaves in a nested column
-            _add_column(g, sub, entry, [columns[entry]], columns, tb)
+        if entry in stacks:  # the entry, then its own column nested below it
+            _add_column(g, sub, entry, stacks, tb, dense)
     if tb:
         heads = [s[0] for s in subs]
         for s in subs:
-            tail = None
-            for entry in s:  # a block chains its own leaves (above); link it to its neighbours
-                if tail is not None:
+            tails: list[str] = []
+            for entry in s:  # an entry chains its own column (above); link it to its neighbours
+                for tail in tails:
                     g.add_edge(tail, entry, style="invis", weight="100", key=f"{tail}~{entry}")
-                tail = columns[entry][-1] if entry in columns else entry
+                tails = _lasts(entry, stacks)
     else:
         heads = entries
     enter = heads[(len(heads) - 1) // 2]
     # In order, so that ordering=out lays the sub-columns out left to right.
-    # A nested column (a block's leaves) sits one rank below its entry, a top one a level below.
-    minlen = 1 if parent_graph is not g else LEVEL_MINLEN
+    # A nested column sits one rank below its entry; a top one a level below
+    # its parent (one rank in the dense layout).
+    minlen = 1 if parent_graph is not g or dense else LEVEL_MINLEN
     for head in heads:
         if head == enter:
             g.add_edge(parent, head, lhead=name, weight="100", key=f"{parent}->{head}",

@@ -2,9 +2,11 @@
 
 Fills are tints from Paul Tol's "light" and "pale" qualitative schemes, made
 for labels that carry black text and for readers with colour-vision
-deficiencies; every box also names its kind in words, so colour is never the
-only cue.  Tints are light so a printed chart does not soak the page, and
-each kind has a darker border of the same hue that survives greyscale print.
+deficiencies; every box also names its kind in words (in the compact chart,
+only where the name does not already say it: "Division du budget"), so
+colour is never the only cue.  Tints are light so a printed chart does not
+soak the page, and each kind has a darker border of the same hue that
+survives greyscale print.
 
 No Qt here: the Qt view reads the same constants to restyle items in place.
 """
@@ -24,7 +26,7 @@ FONT = "DejaVu Sans"
 FONTNAME = "DejaVu Sans,Noto Sans,Arial,Helvetica,sans-serif"
 
 NAME_SIZE = 11.0  # unit name, points
-KIND_SIZE = 8.0  # kind line under the name
+KIND_SIZE = 8.0  # kind line under the name (and the count of hidden units)
 EDGE_COLOR = "#4d4d4d"
 TEXT_COLOR = "#111111"
 KIND_TEXT_COLOR = "#3c3c3c"
