@@ -13,7 +13,7 @@ from typing import Any
 from iomviewer.core.loading import DatasetError, load_dataset, quality_warnings
 from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_FR, Dataset, Edition, Unit
 
-EXIT_OK, EXIT_NOT_FOUND, EXIT_BAD_INPUT = 0, 1, 2
+from iomviewer.cli import EXIT_BAD_INPUT, EXIT_NOT_FOUND, EXIT_OK
 
 
 class CommandError(Exception):

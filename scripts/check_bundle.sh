@@ -5,6 +5,7 @@
 # Offscreen-only checks would hide the libxcb clash that
 # iomviewer/xcb_guard.py fixes.
 set -euo pipefail
+. "$(dirname "$0")/pyinstaller/x11.sh"
 cd "$(dirname "$0")/.."
 out=${BUNDLE_WORK:-$(mktemp -d)}
 pyinstaller --noconfirm --log-level WARN --distpath "$out/dist" --workpath "$out/build" iomviewer.spec
@@ -47,12 +48,7 @@ grep -q "<svg" "$home/chart.svg" && echo "exported $(stat -c %s "$home/chart.svg
 echo "== normal start, window, Ctrl+Q"
 "$app" &
 pid=$!
-wid=""
-for _ in $(seq 100); do
-  wid=$(xdotool search --onlyvisible --name "iomviewer" 2>/dev/null | head -n 1 || true)
-  [ -n "$wid" ] && break
-  sleep 0.2
-done
+wid=$(wait_for_window)
 if [ -z "$wid" ]; then echo "the window did not appear" >&2; kill $pid; exit 1; fi
 sleep 1
 xdotool windowactivate --sync "$wid" 2>/dev/null || xdotool windowfocus --sync "$wid" || true

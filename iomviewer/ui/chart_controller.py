@@ -31,12 +31,11 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     data draws the chart without importing pygraphviz or running dot.
     """
     from iomviewer.chart.layout import parse_json
+    from iomviewer.core import cache
 
     entry = None
     if digest is not None:
         from importlib.metadata import version
-
-        from iomviewer.core import cache
 
         entry = cache.key(digest, edition.id, repr(options), version("pygraphviz"))
         data = cache.get("layout", entry)
@@ -51,8 +50,6 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     data = run_dot(build_graph(edition, options), "json")
     layout = parse_json(data)
     if entry is not None:
-        from iomviewer.core import cache
-
         cache.put("layout", entry, data)
     return layout
 

@@ -31,6 +31,7 @@ from iomviewer.ui.chart_controller import ChartController
 from iomviewer.ui.chart_legend import ChartLegend
 from iomviewer.ui.chart_view import ChartView
 from iomviewer.ui.detail_pane import DetailPane
+from iomviewer.ui.i18n import current_language
 from iomviewer.ui.navigation import NavigationHistory
 from iomviewer.ui.search_box import SearchBox
 from iomviewer.ui.settings import Settings
@@ -204,8 +205,6 @@ class MainWindow(QMainWindow):
         self.depth_box.blockSignals(True)
         self.depth_box.setValue(s.get("chart/depth"))
         self.depth_box.blockSignals(False)
-        from iomviewer.ui.i18n import current_language
-
         (a.lang_en if current_language() == "en" else a.lang_fr).setChecked(True)
         self.chart_controller.set_options(
             rankdir=rankdir, compact=s.get("chart/compact"), show_links=s.get("chart/show_links"),

@@ -12,6 +12,7 @@
 # were (UNUSED), with their sizes.  An UNUSED file is a candidate for a cut,
 # not a proof: a code path this script does not drive may still need it.
 set -euo pipefail
+. "$(dirname "$0")/x11.sh"
 bundle=$(cd "${1:?usage: loaded_libs.sh DIST_DIR}" && pwd)
 app="$bundle/iomviewer"
 work=$(mktemp -d)
@@ -49,12 +50,7 @@ echo "-- iomviewer (window: Ctrl+E, Ctrl+O, Ctrl+P and print, Ctrl+Q)" >&2
 n=$((n + 1))
 LD_DEBUG=libs LD_DEBUG_OUTPUT="$work/ld.$n" "$app" >/dev/null 2>"$work/err.$n" &
 pid=$!
-wid=""
-for _ in $(seq 100); do
-  wid=$(xdotool search --onlyvisible --name "iomviewer" 2>/dev/null | head -n 1 || true)
-  [ -n "$wid" ] && break
-  sleep 0.2
-done
+wid=$(wait_for_window)
 focus() { xdotool windowfocus --sync "$wid" 2>/dev/null || true; }
 if [ -n "$wid" ]; then
   sleep 2
