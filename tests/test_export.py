@@ -140,7 +140,8 @@ def test_svg_is_well_formed_self_contained_and_has_the_names(mini, tmp_path):
     for unit in ed.units:
         first_word = unit.name.split()[0]
         assert first_word in texts
-    assert "Organisation internationale pour les migrations — Structure 2021" in texts  # title
+    assert "Organisation internationale pour les migrations" in texts  # title: the organisation
+    assert "Structure 2021" in texts  # subtitle: the edition
     assert "Exporté le 04/03/2025" in texts  # footer
     assert "Département" in texts and "Bureau régional" not in texts  # legend: only kinds present
     for element in root.iter():
@@ -280,6 +281,26 @@ def test_readability_warning_for_a_big_edition_on_a4_not_for_a_branch(tmp_path):
     assert whole.warnings and "branche" in whole.warnings[0] and "A3" in whole.warnings[0]
     branch = export_chart(ds, ed, ChartOptions(root="dir0-dep0"), ExportOptions(page="a4"), tmp_path / "branch.pdf")
     assert branch.min_font_pt >= 6 and branch.warnings == ()
+
+
+def test_a_named_page_gets_a_chart_planned_for_its_own_shape(tmp_path, monkeypatch):
+    """A3 portrait is far from the screen's slide-shaped plan: planning for the page gives larger names."""
+    from iomviewer.chart import export as export_module
+
+    ds = _dataset(big_doc(directorates=4, departments=5, divisions=5))
+    ed = ds.edition()
+    xo = ExportOptions(page="a3", landscape=False)
+    planned = export_chart(ds, ed, ChartOptions(), xo, tmp_path / "planned.pdf")
+    monkeypatch.setattr(export_module, "_ASPECT_TRIES", ())  # no page planning: the screen's chart as is
+
+    def screen_chart(edition, spec, xo, highlighted, margin, sources):
+        graph = export_module._build(edition, spec.options, highlighted)
+        return (graph, *export_module._natural_size(graph.to_string()), None)
+
+    monkeypatch.setattr(export_module, "_chart_for_page", screen_chart)
+    as_on_screen = export_chart(ds, ed, ChartOptions(), xo, tmp_path / "screen.pdf")
+    assert planned.page_size_pt == as_on_screen.page_size_pt
+    assert planned.min_font_pt > 1.2 * as_on_screen.min_font_pt
 
 
 # --- PNG -----------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from iomviewer.chart.export import (
     ExportError,
     ExportOptions,
     ExportResult,
+    default_title,
     export_chart,
     format_for_path,
     suggested_filename,
@@ -123,7 +124,7 @@ class ExportDialog(QDialog):
         for key, label in (("auto", self.tr("Automatique")), ("portrait", self.tr("Portrait")), ("landscape", self.tr("Paysage"))):
             self.orientation.addItem(label, key)
         form.addRow(self.tr("&Orientation :"), self.orientation)
-        self.title = QLineEdit(f"{self._dataset.organisation} — {self._edition.label}")
+        self.title = QLineEdit(default_title(self._dataset, self._edition))
         self.title.setPlaceholderText(self.tr("sans titre"))
         self.title.setCursorPosition(0)
         form.addRow(self.tr("&Titre :"), self.title)
