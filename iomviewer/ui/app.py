@@ -213,7 +213,9 @@ def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float)
         app.quit()
 
     def on_chart_ready() -> None:
-        QTimer.singleShot(50, ready)  # let the first paint of the new scene happen
+        # After the events already queued (the scene's first paint among them);
+        # ready() then repaints synchronously, as the bare-window baseline does.
+        QTimer.singleShot(0, ready)
 
     window.chart_ready.connect(on_chart_ready)
     if window.chart.unit_count():
