@@ -1,6 +1,7 @@
 """The export dialog: remembered choices, format-dependent options, export through the runner."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -224,3 +225,42 @@ def test_print_through_the_graphviz_runner(qtbot, env, tmp_path, monkeypatch):
     svg, title = shown[0]
     assert svg.startswith(b"<?xml") and "Siège" in svg.decode("utf-8")
     assert title.endswith("Structure 2021")
+
+
+def _estimate_shown(qtbot, dialog) -> str:
+    qtbot.waitUntil(lambda: "estimation" not in dialog.text_size.text(), timeout=20000)
+    return dialog.text_size.text()
+
+
+def test_text_size_is_known_before_the_file_is_chosen(qtbot, env):
+    from iomviewer.chart.export import estimate_text_size
+
+    dataset, edition, *_ = env
+    dialog = make_dialog(qtbot, env)
+    dialog.scope_all.setChecked(True)
+    dialog.format.setCurrentIndex(dialog.format.findData("pdf"))
+    dialog.pages_per_branch.setChecked(False)
+    dialog.page.setCurrentIndex(dialog.page.findData("a4"))
+    text = _estimate_shown(qtbot, dialog)
+    expected = estimate_text_size(dataset, edition, dialog.chart_options(), dialog.export_options())
+    shown = float(re.search(r"(\d+[.,]\d) pt", text).group(1).replace(",", "."))
+    assert shown == pytest.approx(expected, abs=0.051)
+    assert "seulement" not in text  # five units on A4 are readable
+    dialog.pages_per_branch.setChecked(True)
+    assert "branche" in _estimate_shown(qtbot, dialog)
+
+
+def test_text_size_warns_for_a_big_edition_on_a_slide(qtbot, tmp_path):
+    from test_export import big_doc
+
+    dataset = load_document(big_doc(directorates=5, departments=6, divisions=6))
+    settings = Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    runner = TaskRunner()
+    dialog = ExportDialog(None, dataset, dataset.edition(), ChartOptions(), None, frozenset(), settings, runner,
+                          choose_path=lambda *_: None)
+    qtbot.addWidget(dialog)
+    dialog.page.setCurrentIndex(dialog.page.findData("slide"))
+    small = _estimate_shown(qtbot, dialog)
+    assert "seulement" in small and "branche" in small
+    dialog.reject()  # leaves no estimate running behind the closed dialog
+    assert runner.wait(20000)

@@ -613,8 +613,16 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
     return best[1], best[2], best[3], best[4]
 
 
-def _render_chart_page(dataset: Dataset, edition: Edition, spec: _PageSpec, xo: ExportOptions,
-                       fmt: Format, highlighted: frozenset[str]) -> _Page:
+@dataclass(frozen=True)
+class _PagePlan:
+    graph: Any
+    furniture: _Furniture
+    orientation: bool | None  # None: "fit" page, or the page's own choice
+
+
+def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highlighted: frozenset[str],
+                     transparent: bool) -> tuple[_PagePlan, str]:
+    """The chart and furniture of one page, and the DOT text that draws them."""
     margin = xo.margin_mm * P.MM
     sources = [clean_text(s) for s in edition.sources]
     graph, chart_w, chart_h, chosen = _chart_for_page(edition, spec, xo, highlighted, margin, sources)
@@ -638,18 +646,46 @@ def _render_chart_page(dataset: Dataset, edition: Edition, spec: _PageSpec, xo: 
     scale, landscape = P.estimate_scale(chart_w, chart_h, xo.page, xo.landscape, margin, furniture.height_pt)
     furniture = _furniture(spec, xo, edition, sources, entries, span(landscape), scale)
     orientation = xo.landscape if xo.page == "fit" else landscape
-    dot = _dress(graph, furniture, transparent=xo.transparent and fmt.name == "png")
+    plan = _PagePlan(graph, furniture, orientation)
+    return plan, _dress(graph, furniture, transparent=transparent)
+
+
+def _render_chart_page(dataset: Dataset, edition: Edition, spec: _PageSpec, xo: ExportOptions,
+                       fmt: Format, highlighted: frozenset[str]) -> _Page:
+    margin = xo.margin_mm * P.MM
+    plan, dot = _plan_chart_page(edition, spec, xo, highlighted, xo.transparent and fmt.name == "png")
     if fmt.name == "png":
         w, h = _natural_size(dot)
-        placement = P.place(w, h, xo.page, orientation, margin)
+        placement = P.place(w, h, xo.page, plan.orientation, margin)
         P.check_png_size(placement, xo.dpi, MAX_PNG_SIDE, MAX_PNG_PIXELS)
-        dot = _dress(graph, furniture, transparent=xo.transparent, dpi=xo.dpi * placement.scale)
+        dot = _dress(plan.graph, plan.furniture, transparent=xo.transparent, dpi=xo.dpi * placement.scale)
         data = P.compose_png(_draw(dot, fmt.graphviz), placement, xo.dpi, xo.transparent, style.BACKGROUND)
     else:
         data = _draw(dot, fmt.graphviz)
         w, h = P.svg_size(data) if fmt.name == "svg" else P.pdf_size(data)
-        placement = P.place(w, h, xo.page, orientation, margin)
-    return _Page(data, placement, spec.bookmark, _label_font(graph) * placement.scale, spec.check_readability)
+        placement = P.place(w, h, xo.page, plan.orientation, margin)
+    return _Page(data, placement, spec.bookmark, _label_font(plan.graph) * placement.scale, spec.check_readability)
+
+
+def estimate_text_size(dataset: Dataset, edition: Edition, chart_options: ChartOptions, export_options: ExportOptions,
+                       *, highlighted: frozenset[str] = frozenset()) -> float | None:
+    """Unit names' size in points on the page, as the export will make it, without drawing the page.
+
+    Plans the page as export_chart does and measures it with a layout (a few
+    tenths of a second for the bundled edition: run it off the GUI thread).
+    None for a dossier, whose branch pages are cut to be readable.
+    """
+    xo = export_options
+    _validate(xo)
+    if xo.pages_per_branch:
+        return None
+    if chart_options.root is not None and chart_options.root not in edition:
+        raise ExportError(f"unité inconnue dans l'édition « {edition.id} » : {chart_options.root}")
+    spec = _page_specs(dataset, edition, chart_options, xo)[0]
+    plan, dot = _plan_chart_page(edition, spec, xo, frozenset(highlighted), False)
+    w, h = _natural_size(dot)
+    placement = P.place(w, h, xo.page, plan.orientation, xo.margin_mm * P.MM)
+    return _label_font(plan.graph) * placement.scale
 
 
 # --- composition: the format table -------------------------------------------------------

@@ -68,6 +68,10 @@ def create_app(argv: list[str] | None = None, lang: str | None = None) -> tuple[
     settings = Settings()
     language = choose_language(lang, settings)
     set_language(language)
+    if not QLocale.system().name().startswith(language):
+        # Numbers as the interface's language writes them ("4,5 pt" in French),
+        # unless the system's own locale already speaks it (then its region's habits win).
+        QLocale.setDefault(QLocale(language))
     app._iomviewer_translators = install_translators(app, language)  # keep them alive
     errors = ErrorHandler().install()
     return app, settings, errors

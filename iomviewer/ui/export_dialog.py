@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,10 +36,12 @@ from PySide6.QtWidgets import (
 from iomviewer.chart.build import ChartOptions
 from iomviewer.chart.export import (
     FORMATS,
+    READABLE_PT,
     ExportError,
     ExportOptions,
     ExportResult,
     default_title,
+    estimate_text_size,
     export_chart,
     format_for_path,
     suggested_filename,
@@ -51,6 +53,8 @@ from iomviewer.ui.workers import TaskRunner
 log = logging.getLogger(__name__)
 
 JOB_KEY = "export"
+ESTIMATE_KEY = "export-estimate"
+ESTIMATE_DELAY_MS = 250  # choices made in a row (typing a title, stepping the depth) ask once
 
 class ExportDialog(QDialog):
     """Export options; "Exporter…" asks for a file name and starts the export."""
@@ -78,6 +82,19 @@ class ExportDialog(QDialog):
         self._build()
         self._restore()
         self._update_enabled()
+        self._estimate_serial = 0
+        self._estimate_timer = QTimer(self)
+        self._estimate_timer.setSingleShot(True)
+        self._estimate_timer.setInterval(ESTIMATE_DELAY_MS)
+        self._estimate_timer.timeout.connect(self._request_estimate)
+        self._runner.finished.connect(self._on_estimate_done)
+        self._runner.failed.connect(self._on_estimate_failed)
+        for signal in (self.format.currentIndexChanged, self.page.currentIndexChanged,
+                       self.orientation.currentIndexChanged, self.scope_group.idToggled, self.depth.valueChanged,
+                       self.title.textChanged, self.legend.toggled, self.footer.toggled,
+                       self.pages_per_branch.toggled):
+            signal.connect(self._schedule_estimate)
+        self._schedule_estimate()
 
     # --- widgets -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -132,6 +149,15 @@ class ExportDialog(QDialog):
         self.footer = QCheckBox(self.tr("Pied de page (période, sources, date d'export)"))
         form.addRow("", self.legend)
         form.addRow("", self.footer)
+        # Whether the names will be readable, known before a file name is asked for.
+        self.text_size = QLabel()
+        self.text_size.setObjectName("export-text-size")
+        self.text_size.setWordWrap(True)
+        self.text_size.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Room for the longest message, so the dialog does not jump when it arrives.
+        self.text_size.setMinimumHeight(3 * self.text_size.fontMetrics().lineSpacing())
+        self.text_size.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        form.addRow(self.tr("Taille du texte :"), self.text_size)
 
         image = QGroupBox(self.tr("Image PNG"))
         image_form = QFormLayout(image)
@@ -257,6 +283,66 @@ class ExportDialog(QDialog):
             mandates=fmt == "pdf" and self.mandates.isChecked(),
         )
 
+    # --- text size, estimated in the background -----------------------------------------
+    def _schedule_estimate(self, *_) -> None:
+        if not self._running:
+            self.text_size.setText(self.tr("estimation…"))
+            self.text_size.setStyleSheet("")
+            self._estimate_timer.start()
+
+    def _request_estimate(self) -> None:
+        if self._running:
+            return
+        self._estimate_serial += 1
+        serial, highlighted = self._estimate_serial, self.highlighted()
+
+        def job(dataset: Dataset, edition: Edition, options: ChartOptions, xo: ExportOptions) -> float | None:
+            if serial != self._estimate_serial or self._running:
+                return None  # superseded while it queued: the runner drops its result
+            return estimate_text_size(dataset, edition, options, xo, highlighted=highlighted)
+
+        # On the layout runner: Graphviz is not thread-safe.  A newer request
+        # supersedes this one, and an export waits for at most one estimate.
+        self._runner.submit(ESTIMATE_KEY, job, self._dataset, self._edition, self.chart_options(),
+                            self.export_options())
+
+    def _on_estimate_done(self, key: str, result: object) -> None:
+        if key != ESTIMATE_KEY or self._estimate_timer.isActive():
+            return  # a newer choice is waiting for its own estimate
+        if result is None:
+            self.text_size.setText(self.tr("une page par branche, chacune coupée pour rester lisible"))
+            self.text_size.setStyleSheet("")
+            return
+        size = self.locale().toString(float(result), "f", 1)
+        if float(result) >= READABLE_PT:
+            self.text_size.setText(self.tr("noms des unités à {0} pt sur la page").format(size))
+            self.text_size.setStyleSheet("")
+        else:
+            readable = self.locale().toString(READABLE_PT, "f", 0)
+            self.text_size.setText(self.tr("noms des unités à {0} pt seulement (lisibles à partir de {1} pt) : "
+                                           "choisissez une page plus grande ou exportez une branche")
+                                   .format(size, readable))
+            self.text_size.setStyleSheet("QLabel { color: #9a3b00; }")
+
+    def _on_estimate_failed(self, key: str, exc: object, tb: str) -> None:
+        if key != ESTIMATE_KEY or self._estimate_timer.isActive():
+            return
+        if not isinstance(exc, ExportError):
+            log.error("text size estimate failed: %s", tb)
+        self.text_size.setText(self.tr("inconnue : {0}").format(exc))
+        self.text_size.setStyleSheet("QLabel { color: #9a3b00; }")
+
+    def done(self, result: int) -> None:  # accept, reject and close all end here
+        self._estimate_timer.stop()
+        self._runner.cancel(ESTIMATE_KEY)
+        for signal, slot in ((self._runner.finished, self._on_estimate_done),
+                             (self._runner.failed, self._on_estimate_failed)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        super().done(result)
+
     # --- running -----------------------------------------------------------------------------
     def _ask_path(self, suggested: str, fmt: str) -> str | None:
         """The save dialog: it asks before overwriting (Qt's default; never DontConfirmOverwrite)."""
@@ -302,6 +388,8 @@ class ExportDialog(QDialog):
             self._select(self.format, fmt)
         self._remember()
         self._memory.set("export/folder", str(Path(path).parent))
+        self._estimate_timer.stop()
+        self._runner.cancel(ESTIMATE_KEY)
         self._running = True
         self._update_enabled()
         self._runner.progress.connect(self._on_progress)

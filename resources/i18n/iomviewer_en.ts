@@ -421,6 +421,10 @@
         <translation>Footer (period, sources, export date)</translation>
     </message>
     <message>
+        <source>Taille du texte :</source>
+        <translation>Text size:</translation>
+    </message>
+    <message>
         <source>Image PNG</source>
         <translation>PNG image</translation>
     </message>
@@ -451,6 +455,26 @@
     <message>
         <source>&amp;Exporter…</source>
         <translation>&amp;Export…</translation>
+    </message>
+    <message>
+        <source>estimation…</source>
+        <translation>estimating…</translation>
+    </message>
+    <message>
+        <source>une page par branche, chacune coupée pour rester lisible</source>
+        <translation>one page per branch, each cut to stay readable</translation>
+    </message>
+    <message>
+        <source>noms des unités à {0} pt sur la page</source>
+        <translation>unit names at {0} pt on the page</translation>
+    </message>
+    <message>
+        <source>noms des unités à {0} pt seulement (lisibles à partir de {1} pt) : choisissez une page plus grande ou exportez une branche</source>
+        <translation>unit names at only {0} pt (readable from {1} pt): choose a larger page or export a branch</translation>
+    </message>
+    <message>
+        <source>inconnue : {0}</source>
+        <translation>unknown: {0}</translation>
     </message>
     <message>
         <source>Documents PDF (*.pdf)</source>
