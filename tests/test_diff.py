@@ -395,3 +395,20 @@ def test_csv_report(mixed):
 
 def test_empty_diff_type():
     assert EditionDiff("a", "b").is_empty()
+
+
+def test_partial_edition_that_contradicts_the_other_is_a_move():
+    # A partial A lists a division under a department that B still has, while B
+    # puts it under a unit A does not describe: the texts disagree, the unit moved.
+    partial = [u for u in base_units() if u.id in ("oim", "dept-a", "div-a1")]
+    partial = replace(partial, "dept-a", parent="oim")  # a flat page: no Siège
+    units_b = base_units() + [U("cab", "Bureau du chef de cabinet", "office", "siege")]
+    units_b = replace(units_b, "div-a1", parent="cab")
+    d = D(E("a", partial, coverage="partial"), E("b", units_b))
+    diff = diff_editions(d, "a", "b")
+    # dept-a under the root in A, under the Siège in B: the Siège is below the root, no move.
+    # div-a1 under dept-a in A, under cab in B: dept-a is not above it in B, a move.
+    assert ids(diff.moved) == ["div-a1"]
+    assert (diff.moved[0].old_parent, diff.moved[0].new_parent) == ("dept-a", "cab")
+    # And the other way round (partial B).
+    assert ids(diff_editions(d, "b", "a").moved) == ["div-a1"]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from iomviewer.chart import style
+from iomviewer.core.compare import ChangeMarks, comparison_of
 from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_EN, LINK_LABELS_FR, Edition
 
 if TYPE_CHECKING:  # pygraphviz is imported where a graph is built, not on import
@@ -26,6 +27,7 @@ STACK_PREFIX = "cluster_stack_"
 MIN_STACK = 3  # fewer leaves than this stay a row: a column of two saves nothing
 TREE_CLASS = "tree"
 LINK_CLASS = "link"
+OLD_PARENT_CLASS = "old-parent"  # compare mode: the line of authority in edition A
 # A name longer than this many lines is cut with an ellipsis (tooltip keeps it whole).
 MAX_LINES = 5
 WRAP_WIDTH = 20  # characters per line of a name in a box
@@ -260,16 +262,20 @@ def box_text(name: str, kind: str, lang: str = "fr", dense: bool = False,
     return _fitted_lines(name, BOX_LINES) or _cut(wrap_label(name, MAX_WIDTH), BOX_LINES), ""
 
 
-def _label(lines: list[str], kind_line: str, hidden: int, bold: bool) -> str:
+def _label(lines: list[str], kind_line: str, hidden: int, bold: bool, extra: list[str] | None = None,
+           text_color: str | None = None) -> str:
+    """The box's HTML-like label: name, kind line, then `extra` lines (markup, already escaped)."""
     name = "<BR/>".join(html_escape(line) for line in lines)
     if bold:
         name = f"<B>{name}</B>"
     small = html_escape(kind_line)
     if hidden:
         small = f"{small}  <B>+{hidden}</B>" if small else f"<B>+{hidden}</B>"
-    if small:
-        return (f'<{name}<BR/><FONT POINT-SIZE="{style.KIND_SIZE:g}" COLOR="{style.KIND_TEXT_COLOR}">'
-                f"{small}</FONT>>")
+    tail = [f'<FONT POINT-SIZE="{style.KIND_SIZE:g}" COLOR="{text_color or style.KIND_TEXT_COLOR}">{small}</FONT>'
+            ] if small else []
+    tail += extra or []
+    if tail:
+        return f"<{name}<BR/>{'<BR/>'.join(tail)}>"
     if len(lines) > 1 and not bold:
         # Graphviz sets the lines of a label in a single font a pango line
         # apart (1.23 em), and those of a label that mixes fonts one font size
@@ -279,6 +285,64 @@ def _label(lines: list[str], kind_line: str, hidden: int, bold: bool) -> str:
         first, _, rest = name.partition("<BR/>")
         name = f'<FONT FACE="{style.FONTNAME} ">{first}</FONT><BR/>{rest}'
     return f"<{name}>"
+
+
+# --- compare mode ---------------------------------------------------------------------
+
+OLD_NAME_WIDTH = 34  # characters a line of an old name, at KIND_SIZE
+OLD_NAME_LINES = 2
+
+
+def change_lines(uid: str, changes: ChangeMarks, lang: str) -> list[tuple[str, str, bool]]:
+    """The extra lines of a marked box: (text, colour, italic), at KIND_SIZE.
+
+    A line of symbols and words for the changes ("+ ajoutée · § mandat
+    modifié"), then the old name of a renamed unit.  Units an edition does
+    not cover get no line: their dotted border says it, and the legend.
+    """
+    marks = [m for m in changes.marks_of(uid) if m not in style.COVERAGE_CHANGES]
+    out: list[tuple[str, str, bool]] = []
+    if marks:
+        color = style.CHANGE_STYLES[marks[0]].color if marks[0] in style.CHANGE_STYLES else style.EDGE_COLOR
+        line = ""
+        for m in marks:  # whole marks a line, as many as fit OLD_NAME_WIDTH
+            word = f"{style.CHANGE_STYLES[m].symbol} {style.change_label(m, lang)}" if m in style.CHANGE_STYLES else m
+            if line and len(line) + 3 + len(word) > OLD_NAME_WIDTH:
+                out.append((line, color, False))
+                line = word
+            else:
+                line = f"{line} · {word}" if line else word
+        out.append((line, color, False))
+    old = changes.old_name(uid)
+    if old:
+        prefix = style.OLD_NAME_PREFIX.get(lang, style.OLD_NAME_PREFIX["fr"])
+        for line in _cut(wrap_label(f"{prefix}« {old} »", OLD_NAME_WIDTH), OLD_NAME_LINES):
+            out.append((line, style.KIND_TEXT_COLOR, True))
+    return out
+
+
+def _change_markup(lines: list[tuple[str, str, bool]]) -> list[str]:
+    out = []
+    for text, color, italic in lines:
+        body = html_escape(text)
+        body = f"<I>{body}</I>" if italic else f"<B>{body}</B>"
+        out.append(f'<FONT POINT-SIZE="{style.KIND_SIZE:g}" COLOR="{color}">{body}</FONT>')
+    return out
+
+
+def _change_attrs(uid: str, changes: ChangeMarks, ks: style.KindStyle) -> dict[str, str]:
+    """Node attributes of a marked unit: border colour and width, ghosting, dotted scope border."""
+    marks = changes.marks_of(uid)
+    if not marks:
+        return {}
+    first = marks[0]
+    color = style.CHANGE_STYLES[first].color if first in style.CHANGE_STYLES else style.EDGE_COLOR
+    if first == "removed":
+        return dict(style="rounded,filled,dashed", fillcolor=style.GHOST_FILL, fontcolor=style.GHOST_TEXT,
+                    color=color, penwidth=f"{max(ks.penwidth, 1.6):g}")
+    if first in style.COVERAGE_CHANGES:
+        return dict(style="rounded,filled,dotted", color=color, penwidth=f"{max(ks.penwidth, 1.4):g}")
+    return dict(color=color, penwidth=f"{max(ks.penwidth, style.CHANGE_PENWIDTH):g}")
 
 
 # Advance widths in ems of DejaVu Sans by class of character, regular and
@@ -606,6 +670,8 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
     units = {uid: edition.unit(uid) for uid in shown}
     hidden = {uid: hidden_count(edition, uid) if not kids else 0 for uid, kids in shown.items()}
     texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid])) for uid, u in units.items()}
+    changes = comparison_of(edition)
+    extras = {uid: change_lines(uid, changes, options.lang) for uid in shown} if changes is not None else {}
     if dense:
         g.node_attr.update(margin=f"{DENSE_MARGIN[0]:g},{DENSE_MARGIN[1]:g}", height=f"{BOX_HEIGHT / 72:.3f}",
                            width=f"{(BOX_WIDTH + 2 * 72 * DENSE_MARGIN[0]) / 72:.3f}")
@@ -619,18 +685,24 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
         unit = units[uid]
         ks = style.kind_style(unit.kind)
         lines, kind_line = texts[uid]
+        marks = changes.marks_of(uid) if changes is not None else ()
+        classes = f"unit kind-{unit.kind}" + "".join(f" mark-{m}" for m in marks)
+        ghost = bool(marks) and marks[0] == "removed"
         attrs = dict(
-            label=_label(lines, kind_line, hidden[uid], ks.bold),
+            label=_label(lines, kind_line, hidden[uid], ks.bold, _change_markup(extras.get(uid, [])),
+                         style.GHOST_TEXT if ghost else None),
             tooltip=tooltip_escape(unit.name),
             id=uid,
             fillcolor=ks.fill,
             color=ks.border,
             fontcolor=ks.text,
             penwidth=f"{ks.penwidth:g}",
-            **{"class": f"unit kind-{unit.kind}"},
+            **{"class": classes},
         )
         if ks.dashed:
             attrs["style"] = "rounded,filled,dashed"
+        if marks:
+            attrs.update(_change_attrs(uid, changes, ks))
         if uid in highlighted:
             attrs.update(fillcolor=style.HIGHLIGHT_FILL, color=style.HIGHLIGHT_BORDER,
                          penwidth=f"{style.HIGHLIGHT_PENWIDTH:g}")
@@ -642,6 +714,11 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
         stacks: Stacks = {}
     elif dense:
         sizes = {u: _dense_size(*texts[u], style.kind_style(units[u].kind).bold) for u in shown}
+        for u, extra in extras.items():  # marked boxes are taller by their extra lines
+            if extra:
+                w, h = sizes[u]
+                wide = max(_text_width(t, style.KIND_SIZE, not italic) for t, _c, italic in extra)
+                sizes[u] = (max(w, wide + 2 * 72 * DENSE_MARGIN[0]), h + len(extra) * style.KIND_SIZE * 1.2)
         stacks = _Planner(shown, sizes).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
     else:
         stacks = _columns(shown)
@@ -653,13 +730,41 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
         for kid in kids:  # in source order, the column where its first unit is
             if kid not in stacked:
                 g.add_edge(uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}", minlen=1 if dense else LEVEL_MINLEN,
-                           **{"class": TREE_CLASS})
+                           **{"class": TREE_CLASS}, **_change_edge_attrs(kid, changes))
             elif kid == stacks[uid][0][0]:
                 _add_column(g, g, uid, stacks, tb, dense)
 
     if options.show_links:
         _add_links(g, edition, shown, options.lang)
+    if changes is not None:
+        _add_old_parents(g, edition, changes, shown, options.lang)
     return g
+
+
+def _change_edge_attrs(kid: str, changes: ChangeMarks | None) -> dict[str, str]:
+    """The tree edge into a marked unit: dashed grey into a removed one, coloured into a moved one."""
+    if changes is None:
+        return {}
+    marks = changes.marks_of(kid)
+    if "removed" in marks:
+        return dict(style="dashed", color=style.CHANGE_STYLES["removed"].color)
+    if "moved" in marks:
+        return dict(color=style.CHANGE_STYLES["moved"].color, penwidth=f"{style.CHANGE_PENWIDTH - 0.6:g}")
+    return {}
+
+
+def _add_old_parents(g: "pygraphviz.AGraph", edition: Edition, changes: ChangeMarks,
+                     shown: dict[str, list[str]], lang: str) -> None:
+    """For each moved unit shown, its line of authority in edition A: a dashed edge that ranks nothing."""
+    label = style.OLD_PARENT_LABEL.get(lang, style.OLD_PARENT_LABEL["fr"])
+    for uid, old in changes.old_parents:
+        if uid not in shown or old not in shown or old == uid:
+            continue
+        tip = f"{edition.unit(uid).name} — {label} — {edition.unit(old).name}"
+        g.add_edge(old, uid, key=f"{old}=>{uid}:{OLD_PARENT_CLASS}", id=f"{old}=>{uid}:{OLD_PARENT_CLASS}",
+                   style="dashed", constraint="false", color=style.CHANGE_STYLES["moved"].color,
+                   penwidth="1.6", arrowhead="vee", arrowsize="0.7", tooltip=tooltip_escape(tip),
+                   **{"class": f"{OLD_PARENT_CLASS}"})
 
 
 def _lasts(uid: str, stacks: Stacks) -> list[str]:

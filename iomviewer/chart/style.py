@@ -107,3 +107,62 @@ def legend_items(kinds_present, lang: str = "fr") -> list[tuple[str, str, str, s
 def font_families(fontname: str = FONTNAME) -> list[str]:
     """Split a Graphviz/pango family list into names (for QFont.setFamilies)."""
     return [f.strip() for f in fontname.split(",") if f.strip()]
+
+
+# --- comparing editions -----------------------------------------------------------------
+# Change marks (Okabe-Ito hues, kept apart from the selection blue and the
+# search vermillion): border colour, a symbol and a word in the box, so
+# colour is never the only cue.  Removed units are ghosted (white fill, grey
+# text, dashed border); units one edition does not cover get a dotted grey
+# border and no word: their absence from a partial edition is not a change.
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStyle:
+    color: str
+    symbol: str
+    label_fr: str
+    label_en: str
+
+
+CHANGE_STYLES: dict[str, ChangeStyle] = {
+    "removed": ChangeStyle("#6e6e6e", "\u2212", "supprimée", "removed"),
+    "added": ChangeStyle("#009e73", "+", "ajoutée", "added"),
+    "moved": ChangeStyle("#0072b2", "\u2192", "déplacée", "moved"),
+    "renamed": ChangeStyle("#cc79a7", "\u270e", "renommée", "renamed"),
+    "mandate_changed": ChangeStyle("#e69f00", "\u00a7", "mandat modifié", "mandate changed"),
+    "not_covered": ChangeStyle("#9a9a9a", "?", "hors du champ de l’édition B", "outside edition B’s scope"),
+    "not_in_a_coverage": ChangeStyle("#9a9a9a", "?", "hors du champ de l’édition A", "outside edition A’s scope"),
+}
+COVERAGE_CHANGES = frozenset({"not_covered", "not_in_a_coverage"})
+CHANGE_PENWIDTH = 2.6
+GHOST_FILL = "#ffffff"
+GHOST_TEXT = "#7a7a7a"
+OLD_PARENT_LABEL = {"fr": "ancien rattachement", "en": "former line of authority"}
+OLD_NAME_PREFIX = {"fr": "anc. ", "en": "formerly "}
+
+
+def change_label(mark: str, lang: str = "fr") -> str:
+    s = CHANGE_STYLES.get(mark)
+    if s is None:
+        return mark
+    return s.label_en if lang == "en" else s.label_fr
+
+
+def change_legend_items(marks_present, lang: str = "fr", old_parent_edges: bool = False
+                        ) -> list[tuple[str, str | None, str, str]]:
+    """(label, fill, border, symbol) for each change mark present, for a legend.
+
+    fill None: draw `symbol` in the border colour instead of a swatch (the
+    old line of authority, a dashed edge).
+    """
+    present = set(marks_present)
+    items: list[tuple[str, str | None, str, str]] = []
+    for mark, s in CHANGE_STYLES.items():
+        if mark not in present:
+            continue
+        fill = GHOST_FILL if mark == "removed" or mark in COVERAGE_CHANGES else "#ffffff"
+        items.append((f"{s.symbol} {change_label(mark, lang)}", fill, s.color, s.symbol))
+    if old_parent_edges:
+        items.append((OLD_PARENT_LABEL.get(lang, OLD_PARENT_LABEL["fr"]), None, CHANGE_STYLES["moved"].color, "- - ›"))
+    return items

@@ -312,15 +312,33 @@ def _name_of(edition: Edition, unit_id: str | None) -> str | None:
     return unit.name if unit is not None else None
 
 
+def _is_ancestor(edition: Edition, ancestor: str, unit_id: str) -> bool:
+    """Whether `ancestor` lies above `unit_id` in the edition (False if either is missing)."""
+    if unit_id not in edition or ancestor not in edition:
+        return False
+    seen: set[str] = set()
+    current = edition.unit(unit_id).parent
+    while current is not None and current not in seen:  # bad data must not loop
+        if current == ancestor:
+            return True
+        seen.add(current)
+        parent = edition.get(current)
+        current = parent.parent if parent is not None else None
+    return False
+
+
 def _is_move(ea: Edition, eb: Edition, ua: Unit, ub: Unit) -> bool:
     if ua.parent == ub.parent:
         return False
     # A partial edition that does not describe the other side's parent cannot
-    # place the unit under it: the different parent is a coverage artefact.
+    # place the unit under it: the different parent is a coverage artefact,
+    # as long as the partial edition's parent still lies above the unit on the
+    # other side (a flat menu hangs a department from the root, skipping the
+    # Siège).  If it does not, the texts disagree: the unit moved.
     if eb.is_partial and ua.parent is not None and ua.parent not in eb:
-        return False
+        return ub.parent is not None and not _is_ancestor(ea, ub.parent, ua.id)
     if ea.is_partial and ub.parent is not None and ub.parent not in ea:
-        return False
+        return ua.parent is not None and not _is_ancestor(eb, ua.parent, ub.id)
     return True
 
 
