@@ -3,12 +3,18 @@
 The table of options is built by a function (not at import time, ReText-style
 configOptions) and every read is checked against its type and allowed values:
 a corrupt or outdated value falls back to the default instead of crashing.
+
+Writing is checked too.  On a full disk QSettings (Qt 6.11) can leave the
+settings file cut short and still report NoError; so sync() reads the file
+back and, if it does not hold what was written, puts the last good copy back.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
@@ -83,6 +89,7 @@ class Settings:
     def __init__(self, store: QSettings | None = None) -> None:
         self._store = store if store is not None else QSettings()
         self._options = options()
+        self._last_good = self._read_file()
 
     def get(self, key: str) -> Any:
         option = self._options[key]
@@ -104,4 +111,77 @@ class Settings:
         self._store.setValue(key, value)
 
     def sync(self) -> None:
+        """Write the settings; if the file did not get all of them, keep the previous file."""
         self._store.sync()
+        path = self._file()
+        if path is None:
+            return
+        if self._store.status() == QSettings.Status.NoError and self._file_matches_store(path):
+            self._last_good = self._read_file()
+            return
+        log.warning("settings could not be written to %s; keeping the previous file", path)
+        if self._last_good is not None:
+            _restore(path, self._last_good)
+
+    # --- checking what reached the disk ---------------------------------------------------------
+    def _file(self) -> Path | None:
+        name = self._store.fileName()
+        return Path(name) if name and self._store.format() != QSettings.Format.InvalidFormat else None
+
+    def _read_file(self) -> bytes | None:
+        path = self._file()
+        try:
+            return path.read_bytes() if path is not None else None
+        except OSError:
+            return None
+
+    def _file_matches_store(self, path: Path) -> bool:
+        """Read the file as a new QSettings would (through a copy: Qt caches open files by name)."""
+        import tempfile
+
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False
+        with tempfile.TemporaryDirectory(prefix="iomviewer-settings-") as folder:
+            copy = Path(folder) / "check.ini"
+            copy.write_bytes(data)
+            written = QSettings(str(copy), QSettings.Format.IniFormat)
+            keys = set(written.allKeys())
+            if keys != set(self._store.allKeys()):
+                return False
+            return all(_same(written.value(k), self._store.value(k)) for k in keys)
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, QByteArray):
+        return bytes(value.data())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_norm(v) for v in value]
+    return value
+
+
+def _same(on_disk: Any, in_memory: Any) -> bool:
+    return _norm(on_disk) == _norm(in_memory)
+
+
+def _restore(path: Path, good: bytes) -> None:
+    from iomviewer.core.files import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(path, good)
+        return
+    except OSError:
+        pass
+    try:
+        # A full disk has no room for a second copy; the cut-short file has
+        # at least the blocks of what it held, so rewrite it in place.
+        with open(path, "r+b") as handle:
+            handle.write(good)
+            handle.truncate(len(good))
+    except OSError as exc:
+        log.warning("could not restore %s: %s", path, exc)
