@@ -264,3 +264,22 @@ def test_text_size_warns_for_a_big_edition_on_a_slide(qtbot, tmp_path):
     assert "seulement" in small and "branche" in small
     dialog.reject()  # leaves no estimate running behind the closed dialog
     assert runner.wait(20000)
+
+
+def test_subtitle_follows_the_scope_until_the_user_writes_one(qtbot, env, tmp_path):
+    dialog = make_dialog(qtbot, env, tmp_path / "out.svg")
+    dialog.scope_all.setChecked(True)
+    assert dialog.subtitle.text() == "Structure 2021"
+    dialog.scope_branch.setChecked(True)
+    assert dialog.subtitle.text().endswith("Structure 2021") and "›" in dialog.subtitle.text()  # the branch's path
+    dialog.subtitle.end(False)
+    qtbot.keyClicks(dialog.subtitle, " (brouillon)")
+    dialog.scope_all.setChecked(True)
+    assert dialog.subtitle.text().endswith("(brouillon)")  # the user's text stays
+    dialog.subtitle.clear()
+    assert dialog.export_options().subtitle == ""  # empty: no subtitle on the page
+    dialog.format.setCurrentIndex(dialog.format.findData("svg"))
+    with qtbot.waitSignal(dialog.export_finished, timeout=20000):
+        dialog.start_export()
+    texts = " ".join(t.text or "" for t in ET.parse(tmp_path / "out.svg").getroot().iter("{http://www.w3.org/2000/svg}text"))
+    assert "Organisation internationale pour les migrations" in texts and "Structure 2021" not in texts

@@ -40,6 +40,7 @@ from iomviewer.chart.export import (
     ExportError,
     ExportOptions,
     ExportResult,
+    default_subtitle,
     default_title,
     estimate_text_size,
     export_chart,
@@ -91,7 +92,7 @@ class ExportDialog(QDialog):
         self._runner.failed.connect(self._on_estimate_failed)
         for signal in (self.format.currentIndexChanged, self.page.currentIndexChanged,
                        self.orientation.currentIndexChanged, self.scope_group.idToggled, self.depth.valueChanged,
-                       self.title.textChanged, self.legend.toggled, self.footer.toggled,
+                       self.title.textChanged, self.subtitle.textChanged, self.legend.toggled, self.footer.toggled,
                        self.pages_per_branch.toggled):
             signal.connect(self._schedule_estimate)
         self._schedule_estimate()
@@ -145,6 +146,12 @@ class ExportDialog(QDialog):
         self.title.setPlaceholderText(self.tr("sans titre"))
         self.title.setCursorPosition(0)
         form.addRow(self.tr("&Titre :"), self.title)
+        # Follows the scope (a branch's path, the edition) until the user writes their own.
+        self.subtitle = QLineEdit()
+        self.subtitle.setPlaceholderText(self.tr("sans sous-titre"))
+        self.subtitle.textEdited.connect(lambda *_: setattr(self, "_subtitle_edited", True))
+        self._subtitle_edited = False
+        form.addRow(self.tr("&Sous-titre :"), self.subtitle)
         self.legend = QCheckBox(self.tr("Légende des types d'unités"))
         self.footer = QCheckBox(self.tr("Pied de page (période, sources, date d'export)"))
         form.addRow("", self.legend)
@@ -239,7 +246,13 @@ class ExportDialog(QDialog):
         if index >= 0:
             combo.setCurrentIndex(index)
 
+    def _update_subtitle(self) -> None:
+        if not self._subtitle_edited:
+            self.subtitle.setText(default_subtitle(self._edition, self.chart_options()))
+            self.subtitle.setCursorPosition(0)
+
     def _update_enabled(self) -> None:
+        self._update_subtitle()
         fmt = self.format.currentData()
         self.image_box.setEnabled(fmt == "png")
         self.dossier_box.setEnabled(fmt == "pdf")
@@ -275,6 +288,7 @@ class ExportDialog(QDialog):
             page=self.page.currentData(),
             landscape=None if orientation == "auto" else orientation == "landscape",
             title=self.title.text().strip(),
+            subtitle=self.subtitle.text().strip(),
             legend=self.legend.isChecked(),
             footer=self.footer.isChecked(),
             dpi=self.dpi.value(),

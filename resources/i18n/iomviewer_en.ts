@@ -413,6 +413,14 @@
         <translation>&amp;Title:</translation>
     </message>
     <message>
+        <source>sans sous-titre</source>
+        <translation>no subtitle</translation>
+    </message>
+    <message>
+        <source>&amp;Sous-titre :</source>
+        <translation>&amp;Subtitle:</translation>
+    </message>
+    <message>
         <source>Légende des types d&apos;unités</source>
         <translation>Legend of unit types</translation>
     </message>
