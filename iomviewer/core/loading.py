@@ -7,8 +7,10 @@ bad input.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -34,7 +36,17 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 # Schema errors beyond this many are summarised: a broken file can produce
 # thousands and nobody reads past the first screen.
 MAX_PROBLEMS = 50
+# Schema errors looked at before giving up counting: a file of a million
+# wrongly typed units would otherwise take minutes (and gigabytes) to list.
+MAX_SCHEMA_ERRORS_SCANNED = 1000
+# Deepest nesting accepted.  A valid file is at most 7 levels deep
+# ($.editions[i].units[j].links[k].source.lines[l]); anything much deeper is
+# not a dataset, and recursive code further on (jsonschema, repr) would hit
+# Python's recursion limit on it.
+MAX_DEPTH = 32
 _MAX_MESSAGE = 300
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONG_NUMBER = re.compile(rb"[0-9]{4000,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +59,19 @@ class Problem:
 
     def __str__(self) -> str:
         if not self.location:
-            return self.message
+            return visible(self.message)
         where = self.location
         if self.unit_id and f"'{self.unit_id}'" not in self.message:
             where += f" (unité « {self.unit_id} »)"
-        return f"{where} : {self.message}"
+        return visible(f"{where} : {self.message}")
+
+
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def visible(text: str) -> str:
+    """Escape control characters and bidi controls: a message stays one honest line."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class DatasetError(Exception):
@@ -69,11 +89,19 @@ def _clip(text: str, limit: int = _MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+
+
 def json_path(parts: Iterable[Any]) -> str:
     """Format a path such as ('editions', 2, 'units', 5) as $.editions[2].units[5]."""
     out = "$"
     for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(str(part)):
+            out += f".{part}"
+        else:  # a key from the file: quoted, escaped and clipped
+            out += "[" + _clip(json.dumps(str(part), ensure_ascii=False), 40) + "]"
     return out
 
 
@@ -94,21 +122,128 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_json_bytes(raw: bytes) -> Any:
-    """Decode and parse; raise DatasetError naming the line and column."""
+    """Decode, parse and check nesting and text; raise DatasetError saying where."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DatasetError([Problem(f"le fichier n'est pas en UTF-8 (octet {exc.start})")]) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DatasetError([Problem(f"le fichier n'est pas en UTF-8 (octet {exc.start}, ligne {line})")]) from None
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
+        doc = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise DatasetError(
-            [Problem(f"JSON invalide, ligne {exc.lineno} colonne {exc.colno} : {exc.msg}")]
+            [Problem(_clip(f"JSON invalide, ligne {exc.lineno} colonne {exc.colno} : {exc.msg}"))]
         ) from None
-    except ValueError as exc:
-        raise DatasetError([Problem(f"JSON invalide : {exc}")]) from None
     except RecursionError:
-        raise DatasetError([Problem("JSON imbriqué trop profondément")]) from None
+        raise DatasetError([_depth_problem(raw)]) from None
+    except ValueError as exc:
+        raise DatasetError([_value_problem(raw, exc)]) from None
+    problem = _shape_problem(doc)
+    if problem is not None:
+        raise DatasetError([problem])
+    return doc
+
+
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _depth_problem(raw: bytes) -> Problem:
+    """Say where the nesting passes MAX_DEPTH (json.loads only says it recursed too deep)."""
+    depth = 0
+    for token in _TOKEN.finditer(raw):
+        kind = token.group()[:1]
+        if kind in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                start = token.start()
+                line = raw.count(b"\n", 0, start) + 1
+                column = start - raw.rfind(b"\n", 0, start)
+                return Problem(f"JSON imbriqué trop profondément (plus de {MAX_DEPTH} niveaux), "
+                               f"ligne {line} colonne {column}")
+        elif kind in (b"]", b"}"):
+            depth -= 1
+    return Problem(f"JSON imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)")
+
+
+_KEY_OR_TOKEN = re.compile(rb'("(?:[^"\\]|\\.)*")(\s*:)?|[\[\]{}]|NaN|-?Infinity')
+
+
+def _line_column(raw: bytes, offset: int) -> str:
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - raw.rfind(b"\n", 0, offset)
+    return f"ligne {line} colonne {column}"
+
+
+def _scan_problem(raw: bytes) -> Problem | None:
+    """Find the first duplicate key or non-JSON constant, with its line and column."""
+    keys: list[set | None] = []
+    for token in _KEY_OR_TOKEN.finditer(raw):
+        text = token.group()
+        if text[:1] == b'"':
+            if token.group(2) and keys and keys[-1] is not None:
+                try:
+                    key = json.loads(token.group(1))
+                except ValueError:
+                    continue
+                if key in keys[-1]:
+                    return Problem(f"JSON invalide, {_line_column(raw, token.start())} : "
+                                   f"clé « {_clip(key, 80)} » en double dans un objet")
+                keys[-1].add(key)
+        elif text == b"{":
+            keys.append(set())
+        elif text == b"[":
+            keys.append(None)
+        elif text in (b"}", b"]"):
+            if keys:
+                keys.pop()
+        else:
+            return Problem(f"JSON invalide, {_line_column(raw, token.start())} : "
+                           f"valeur non JSON « {text.decode()} »")
+    return None
+
+
+def _value_problem(raw: bytes, exc: ValueError) -> Problem:
+    scanned = _scan_problem(raw)
+    if scanned is not None:
+        return scanned
+    long_number = _LONG_NUMBER.search(raw)
+    if long_number is not None and "digits" in str(exc):
+        # Python refuses to convert integers of more than 4,300 digits.
+        start = long_number.start()
+        line = raw.count(b"\n", 0, start) + 1
+        column = start - raw.rfind(b"\n", 0, start)
+        return Problem(f"JSON invalide, ligne {line} colonne {column} : nombre de plus de 4 000 chiffres")
+    return Problem(_clip(f"JSON invalide : {exc}"))
+
+
+def _shape_problem(doc: Any) -> Problem | None:
+    """Check, without recursion, nesting depth and strings that are not Unicode text."""
+    stack: list[tuple[Any, tuple]] = [(doc, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            bad = _SURROGATE.search(value)
+            if bad is not None:
+                return Problem(
+                    f"caractère invalide U+{ord(bad.group()):04X} (moitié de paire UTF-16 isolée) "
+                    f"à la position {bad.start()}", json_path(path))
+            continue
+        if isinstance(value, dict):
+            children = value.items()
+        elif isinstance(value, list):
+            children = enumerate(value)
+        else:
+            continue
+        if len(path) >= MAX_DEPTH:
+            return Problem(f"JSON imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)", json_path(path[:8]) + "…")
+        for key, child in children:
+            if isinstance(key, str):
+                bad = _SURROGATE.search(key)
+                if bad is not None:
+                    return Problem(f"clé invalide (caractère U+{ord(bad.group()):04X} isolé)", json_path(path))
+            if isinstance(child, (dict, list, str)):
+                stack.append((child, path + (key,)))
+    return None
 
 
 def read_file(path: str | Path) -> Any:
@@ -161,11 +296,15 @@ def _schema_validator():
 
 
 def schema_problems(doc: Any) -> list[Problem]:
-    errors = sorted(_schema_validator().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    scanned = list(itertools.islice(_schema_validator().iter_errors(doc), MAX_SCHEMA_ERRORS_SCANNED + 1))
+    more = len(scanned) > MAX_SCHEMA_ERRORS_SCANNED
+    errors = sorted(scanned[:MAX_SCHEMA_ERRORS_SCANNED], key=lambda e: list(map(str, e.absolute_path)))
     problems = []
     for err in errors[:MAX_PROBLEMS]:
         problems.append(Problem(_clip(_schema_message(err)), json_path(err.absolute_path), _unit_id_at(doc, err.absolute_path)))
-    if len(errors) > MAX_PROBLEMS:
+    if more:
+        problems.append(Problem(f"… et plus de {MAX_SCHEMA_ERRORS_SCANNED - MAX_PROBLEMS} autres écarts au schéma"))
+    elif len(errors) > MAX_PROBLEMS:
         problems.append(Problem(f"… et {len(errors) - MAX_PROBLEMS} autre(s) écart(s) au schéma"))
     return problems
 
@@ -174,7 +313,7 @@ def _schema_message(err) -> str:
     # jsonschema repeats the whole offending value in its message; for a
     # 30 MB string that is useless, so describe large values instead.
     instance = err.instance
-    if isinstance(instance, (str, list, dict)) and len(repr(instance)) > 120:
+    if isinstance(instance, (str, list, dict)) and (len(instance) > 120 or len(err.message) > 200):
         kind = {str: "texte", list: "liste", dict: "objet"}[type(instance)]
         if err.validator in ("maxLength", "maxItems"):
             return f"{kind} trop long ({len(instance)} ; maximum {err.validator_value})"
@@ -246,20 +385,46 @@ def _resolve_units(doc: dict, problems: list[Problem]) -> dict[str, list[tuple[d
                 if rid not in index:
                     problems.append(Problem(f"unité retirée « {rid} » absente de l'édition « {base_id} »", f"{base_path}.removed[{ri}]", rid))
             removed = set(ed.get("removed", ()))
-            cursor = -1
-            for u, where in own:
-                if u["id"] in index:
-                    cursor = index[u["id"]]
-                    units[cursor] = (u, where)
-                else:
-                    cursor += 1
-                    units.insert(cursor, (u, where))
-                    index = {x["id"]: i for i, (x, _) in enumerate(units)}
+            units = _revise(units, own)
             units = [(u, w) for u, w in units if u["id"] not in removed]
         if not units:
             problems.append(Problem(f"l'édition « {eid} » n'a aucune unité", base_path + ".units"))
         resolved[eid] = units
     return resolved
+
+
+def _revise(base: list[tuple[dict, str]], own: list[tuple[dict, str]]) -> list[tuple[dict, str]]:
+    """Apply a revision: a known id replaces its unit in place, a new id goes right after the unit before it.
+
+    A linked list keeps this linear: with a Python list and an index rebuilt
+    after each insertion, 5,000 new units took seconds and 50,000 minutes.
+    """
+    START = -1
+    items: list[list] = [[entry, i + 1 if i + 1 < len(base) else None] for i, entry in enumerate(base)]
+    head = 0 if items else None
+    node_of = {entry[0]["id"]: i for i, entry in enumerate(base)}
+    cursor = START
+    for u, where in own:
+        node = node_of.get(u["id"])
+        if node is not None:
+            items[node][0] = (u, where)
+            cursor = node
+            continue
+        new = len(items)
+        if cursor == START:
+            items.append([(u, where), head])
+            head = new
+        else:
+            items.append([(u, where), items[cursor][1]])
+            items[cursor][1] = new
+        node_of[u["id"]] = new
+        cursor = new
+    out = []
+    node = head
+    while node is not None:
+        out.append(items[node][0])
+        node = items[node][1]
+    return out
 
 
 def _check_edition(eid: str, units: list[tuple[dict, str]], problems: list[Problem]) -> None:
