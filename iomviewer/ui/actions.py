@@ -93,6 +93,14 @@ class Actions(QObject):
         self.toggle_collapse = act(self.tr("&Replier / déplier l'unité"), shortcut="Ctrl+K",
                                    tip=self.tr("Masquer ou montrer les unités rattachées dans l'organigramme"))
         self.expand_all = act(self.tr("&Tout déplier"), tip=self.tr("Montrer toutes les unités repliées"))
+        self.compare = act(self.tr("Co&mparer les éditions…"), shortcut="Ctrl+Shift+D",
+                           tip=self.tr("Montrer ce qui a changé entre deux éditions"))
+        self.leave_compare = act(self.tr("&Quitter la comparaison"), shortcut="Ctrl+Shift+W",
+                                 tip=self.tr("Revenir à une seule édition"))
+        self.leave_compare.setEnabled(False)
+        self.changes_only = act(self.tr("C&hangements seulement"), checkable=True, shortcut="Ctrl+Shift+H",
+                                tip=self.tr("N'afficher dans l'arbre que les unités qui ont changé"))
+        self.changes_only.setEnabled(False)
         self.lang_fr = act("Français", checkable=True)
         self.lang_en = act("English", checkable=True)
         languages = QActionGroup(self)
@@ -119,6 +127,8 @@ class Actions(QObject):
                          self.show_legend])
         menu.addSeparator()
         menu.addActions([self.toggle_collapse, self.expand_all])
+        menu.addSeparator()
+        menu.addActions([self.compare, self.leave_compare, self.changes_only])
         menu.addSeparator()
         languages = menu.addMenu(self.tr("&Langue"))
         languages.addActions([self.lang_fr, self.lang_en])

@@ -55,15 +55,7 @@ GHOST_OPACITY = 0.45
 # Change marks of the compare mode: colour (Okabe-Ito, kept apart from the
 # selection blue and the search vermillion), a symbol so colour is never the
 # only cue, and priority when a unit carries several (first wins the badge).
-MARK_STYLES: dict[str, tuple[str, str]] = {
-    "removed": ("#6e6e6e", "\u2212"),  # minus sign
-    "added": ("#009e73", "+"),
-    "moved": ("#0072b2", "\u2192"),  # rightwards arrow
-    "renamed": ("#cc79a7", "\u270e"),  # pencil
-    "mandate_changed": ("#e69f00", "\u00a7"),  # section sign
-    "not_covered": ("#9a9a9a", "?"),
-    "not_in_a_coverage": ("#9a9a9a", "?"),
-}
+MARK_STYLES: dict[str, tuple[str, str]] = {m: (c.color, c.symbol) for m, c in style.CHANGE_STYLES.items()}
 MARK_ORDER = tuple(MARK_STYLES)
 
 _HALO_GAP = 2.5  # between the box and the inner edge of the halo, points
@@ -351,6 +343,8 @@ class NodeItem(QGraphicsItem):
         self._margin = 0.0
         self._selected = self._highlighted = self._dimmed = self._hover = False
         self._marks: tuple[str, ...] = ()
+        # Marks Graphviz drew into the box (a comparison chart): for the tooltip only.
+        self._drawn_marks = tuple(c[5:] for c in record.classes if c.startswith("mark-"))
         self._badge: _Badge | None = None
         self._tooltip_ready = False
         self.kind = next((c[5:] for c in record.classes if c.startswith("kind-")), "")
@@ -384,6 +378,10 @@ class NodeItem(QGraphicsItem):
 
     def marks(self) -> tuple[str, ...]:
         return self._marks
+
+    def drawn_marks(self) -> tuple[str, ...]:
+        """Change marks drawn by Graphviz in the box itself (comparison charts)."""
+        return self._drawn_marks
 
     def badge(self) -> QGraphicsItem | None:
         return self._badge if self._badge is not None and self._badge.isVisible() else None
@@ -467,8 +465,9 @@ class NodeItem(QGraphicsItem):
         lines = [f"<b>{html.escape(self.record.tooltip)}</b>"]
         if kind:
             lines.append(html.escape(kind))
-        if self._marks:
-            lines.append("<i>" + html.escape(", ".join(mark_label(m) for m in self._marks)) + "</i>")
+        marks = self._marks or self._drawn_marks
+        if marks:
+            lines.append("<i>" + html.escape(", ".join(mark_label(m) for m in marks)) + "</i>")
         # Qt guesses rich text from a leading tag: always give markup, never a bare name.
         return "<qt>" + "<br/>".join(lines) + "</qt>"
 

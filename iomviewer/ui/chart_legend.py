@@ -7,7 +7,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from iomviewer.chart.layout import Layout
-from iomviewer.chart.style import legend_items
+from iomviewer.chart.build import OLD_PARENT_CLASS
+from iomviewer.chart.style import change_legend_items, legend_items
 from iomviewer.ui.i18n import current_language
 
 _MARGIN = 8
@@ -15,6 +16,21 @@ _MARGIN = 8
 
 def kinds_in(layout: Layout) -> set[str]:
     return {c[5:] for node in layout.nodes.values() for c in node.classes if c.startswith("kind-")}
+
+
+def marks_in(layout: Layout) -> set[str]:
+    """Change marks drawn in a comparison chart."""
+    return {c[5:] for node in layout.nodes.values() for c in node.classes if c.startswith("mark-")}
+
+
+def has_old_parents(layout: Layout) -> bool:
+    return any(e.id and e.id.endswith(":" + OLD_PARENT_CLASS) for e in layout.edges)
+
+
+def _change_word(label: str) -> str:
+    """The legend label without its leading symbol (the swatch shows it)."""
+    head, _, rest = label.partition(" ")
+    return rest if rest and len(head) == 1 else label
 
 
 class ChartLegend(QLabel):
@@ -38,6 +54,15 @@ class ChartLegend(QLabel):
             f"&nbsp;{html.escape(label)}"
             for _, label, fill, border in legend_items(kinds, current_language())
         ]
+        if layout is not None:
+            for label, fill, border, symbol in change_legend_items(marks_in(layout), current_language(),
+                                                                   has_old_parents(layout)):
+                if fill is None:  # a dashed edge: its symbol in its colour
+                    swatch = f'<span style="color:{border}; font-weight:bold">{html.escape(symbol)}</span>'
+                else:
+                    swatch = (f'<span style="background:{fill}; color:{border}; border:1px solid {border};'
+                              f' font-weight:bold">&nbsp;{html.escape(symbol)}&nbsp;</span>')
+                rows.append(f"{swatch}&nbsp;{html.escape(_change_word(label))}")
         # Two columns keep the panel low over the chart.
         half = (len(rows) + 1) // 2
         cells = "".join(

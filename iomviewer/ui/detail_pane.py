@@ -150,14 +150,20 @@ class UnitPage(QObject):
     """Build the HTML for one unit; one short method per section."""
 
     def __init__(self, dataset: Dataset, edition: Edition, unit: Unit,
-                 incoming: list[tuple[Unit, Link]], diff_ops: Sequence | None = None) -> None:
+                 incoming: list[tuple[Unit, Link]], diff_ops: Sequence | None = None,
+                 comparison=None) -> None:
         super().__init__()
         self.dataset, self.edition, self.unit = dataset, edition, unit
         self.incoming = incoming
+        self.comparison = comparison  # core.compare.Comparison in compare mode
+        if diff_ops is None and comparison is not None:
+            change = comparison.change_of(unit.id)
+            if change is not None and change.mandate_ops:
+                diff_ops = change.mandate_ops
         self.diff_ops = diff_ops
 
     def html(self) -> str:
-        parts = (self.header(), self.path(), self.mandate(), self.children(), self.links(),
+        parts = (self.header(), self.path(), self.compare_section(), self.mandate(), self.children(), self.links(),
                  self.alternatives(), self.incoming_section(), self.history(), self.sources(),
                  self.editions())
         return "".join(p for p in parts if p)
@@ -215,6 +221,58 @@ class UnitPage(QObject):
         body = f"<p class='evidence'>{legend}</p>" + ("".join(paragraphs) or empty)
         return section(self.tr("Mandat — modifications"), body)
 
+    # --- compare mode ---------------------------------------------------------------
+    def mark_word(self, mark: str) -> str:
+        words = {
+            "added": self.tr("ajoutée dans B"),
+            "removed": self.tr("supprimée dans B"),
+            "renamed": self.tr("renommée"),
+            "moved": self.tr("déplacée"),
+            "mandate_changed": self.tr("mandat modifié"),
+            "not_covered": self.tr("hors du champ de l'édition B, partielle : son absence n'est pas une suppression"),
+            "not_in_a_coverage": self.tr("hors du champ de l'édition A, partielle : sa présence n'est pas un ajout"),
+        }
+        return words.get(mark, mark)
+
+    def parent_link(self, edition: Edition, parent: str | None) -> str:
+        if parent is None:
+            return span("muted", esc(self.tr("aucun rattachement")))
+        unit = edition.get(parent)
+        return link(parent, unit.name) if unit is not None else esc(parent)
+
+    def compare_section(self) -> str:
+        c = self.comparison
+        if c is None:
+            return ""
+        uid = self.unit.id
+        a, b = c.a, c.b
+        marks = c.marks_of(uid)
+        items = []
+        if marks:
+            words = ", ".join(self.mark_word(m) for m in marks)
+            items.append("<b>" + esc(words[:1].upper() + words[1:]) + "</b>")
+        else:
+            items.append(span("muted", esc(self.tr("Pas de changement entre les deux éditions"))))
+        ua, ub = a.get(uid), b.get(uid)
+        if ua is not None and ub is not None and "renamed" in marks:
+            items.append(esc(self.tr("Nom dans A : « {0} » ; dans B : « {1} »").format(ua.name, ub.name)))
+        pa, pb = c.parent_readings(uid)
+        if ua is not None and ub is not None and pa != pb:
+            line = (esc(self.tr("Rattachement dans A ({0}) :").format(a.label)) + " " + self.parent_link(a, pa)
+                    + "<br>" + esc(self.tr("Rattachement dans B ({0}) :").format(b.label)) + " "
+                    + self.parent_link(b, pb))
+            if "moved" not in marks:
+                # A partial edition places it higher up: both readings, no silent choice.
+                line += "<br>" + span("evidence", esc(self.tr(
+                    "Autre lecture : l'édition partielle place l'unité plus haut sans décrire les niveaux "
+                    "intermédiaires ; les deux rattachements sont montrés, aucun n'est choisi.")))
+            items.append(line)
+        change = c.change_of(uid)
+        for h in (change.history if change is not None else ()):
+            items.append(self.history_item(h))
+        title = self.tr("Comparaison : {0} → {1}").format(a.label, b.label)
+        return section(title, bullets(items))
+
     def children(self) -> str:
         ids = self.edition.children(self.unit.id)
         if not ids:
@@ -258,6 +316,9 @@ class UnitPage(QObject):
 
     def history(self) -> str:
         records = self.dataset.history_of(self.unit.id)
+        change = self.comparison.change_of(self.unit.id) if self.comparison is not None else None
+        if change is not None:  # those between A and B are in the comparison section already
+            records = [h for h in records if h not in change.history]
         if not records:
             return ""
         return section(self.tr("Historique"), bullets(self.history_item(h) for h in records))
@@ -268,9 +329,11 @@ class UnitPage(QObject):
     def is_before(self, edition_id: str) -> bool:
         """Whether the shown edition comes no later than edition_id."""
         order = [e.id for e in self.dataset.editions]
-        if edition_id not in order or self.edition.id not in order:
+        # A comparison is seen from its edition B, the one whose structure it shows.
+        shown = self.comparison.diff.b if self.comparison is not None else self.edition.id
+        if edition_id not in order or shown not in order:
             return False
-        return order.index(self.edition.id) <= order.index(edition_id)
+        return order.index(shown) <= order.index(edition_id)
 
     def history_item(self, h: HistoryRecord) -> str:
         # Seen from an edition at or before the change, the record looks forward.
@@ -323,6 +386,7 @@ class DetailPane(QWidget):
         self._edition: Edition | None = None
         self._unit_id: str | None = None
         self._diff_ops: Sequence | None = None
+        self._comparison = None
         self._incoming: tuple[Edition | None, dict] = (None, {})
 
         self.banner = QLabel()
@@ -367,6 +431,15 @@ class DetailPane(QWidget):
         self._diff_ops = list(ops) if ops is not None else None
         self._render(keep_scroll=True)
 
+    def set_comparison(self, comparison) -> None:
+        """Compare mode (a core.compare.Comparison; None leaves it): each unit shows what changed
+        from A to B, its mandate as a word diff and its renames and successions with their evidence."""
+        self._comparison = comparison
+        self._render(keep_scroll=True)
+
+    def comparison(self):
+        return self._comparison
+
     def unit_id(self) -> str | None:
         return self._unit_id
 
@@ -409,7 +482,8 @@ class DetailPane(QWidget):
             return (f"<table width='100%' style='margin-top: 32px'><tr>"
                     f"<td align='center' class='hint'>{esc(hint)}</td></tr></table>")
         incoming = self._incoming_for(self._edition, unit.id)
-        return UnitPage(self._dataset, self._edition, unit, incoming, self._diff_ops).html()
+        comparison = self._comparison if self._comparison is not None and self._comparison.edition is self._edition else None
+        return UnitPage(self._dataset, self._edition, unit, incoming, self._diff_ops, comparison).html()
 
     def _update_banner(self) -> None:
         edition = self._edition

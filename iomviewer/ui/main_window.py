@@ -13,13 +13,16 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QDockWidget,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSpinBox,
     QSplitter,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +30,7 @@ from PySide6.QtWidgets import (
 from iomviewer import __version__
 from iomviewer.core.model import Dataset, Edition
 from iomviewer.ui.actions import Actions
+from iomviewer.ui.change_list import ChangeListPanel
 from iomviewer.ui.chart_controller import ChartController
 from iomviewer.ui.chart_legend import ChartLegend
 from iomviewer.ui.chart_view import ChartView
@@ -63,6 +67,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.dataset = dataset
         self.edition = dataset.edition()
+        self.comparison = None  # core.compare.Comparison while comparing two editions
+        self._base_edition_id = self.edition.id  # the edition shown outside compare mode
         self.history = NavigationHistory()
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
@@ -100,10 +106,12 @@ class MainWindow(QMainWindow):
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
         self.notice.setStyleSheet("QLabel { background: #fff4d6; color: #4a3b00; padding: 4px 8px; }")
+        self.compare_bar = self._build_compare_bar()
         centre = QWidget()
         middle = QVBoxLayout(centre)
         middle.setContentsMargins(0, 0, 0, 0)
         middle.setSpacing(0)
+        middle.addWidget(self.compare_bar)
         middle.addWidget(self.notice)
         middle.addWidget(self.chart, 1)
 
@@ -119,6 +127,39 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.zoom_label = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_label)
+
+        self.change_list = ChangeListPanel()
+        self.change_list.set_filter_action(self.actions_.changes_only)
+        self.changes_dock = QDockWidget(self.tr("Changements"), self)
+        self.changes_dock.setObjectName("changes-dock")
+        self.changes_dock.setWidget(self.change_list)
+        self.changes_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.changes_dock)
+        self.changes_dock.hide()
+
+    def _build_compare_bar(self) -> QWidget:
+        """The banner that says compare mode is on, what is compared, and how to leave."""
+        bar = QWidget()
+        bar.setObjectName("compare-bar")
+        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bar.setStyleSheet("QWidget#compare-bar { background: #dbe9f7; border-bottom: 1px solid #8fb3d9; }"
+                          " QWidget#compare-bar QLabel { color: #0b2f5c; }")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(8, 3, 4, 3)
+        self.compare_label = QLabel()
+        self.compare_label.setWordWrap(True)
+        self.compare_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.swap_button = QToolButton()
+        self.swap_button.setText(self.tr("Échanger A et B"))
+        self.swap_button.clicked.connect(self.swap_compare)
+        leave = QToolButton()
+        leave.setDefaultAction(self.actions_.leave_compare)
+        row.addWidget(self.compare_label, 1)
+        row.addWidget(self.swap_button)
+        row.addWidget(leave)
+        bar.setVisible(False)
+        return bar
 
     def _build_toolbar(self) -> None:
         a = self.actions_
@@ -168,6 +209,10 @@ class MainWindow(QMainWindow):
         a.show_legend.toggled.connect(self._set_legend_visible)
         a.toggle_collapse.triggered.connect(lambda: self._selected and self.chart_controller.toggle_collapsed(self._selected))
         a.expand_all.triggered.connect(self.chart_controller.expand_all)
+        a.compare.triggered.connect(self.open_compare_dialog)
+        a.leave_compare.triggered.connect(self.leave_compare)
+        a.changes_only.toggled.connect(self._set_changes_only)
+        self.change_list.unit_activated.connect(lambda uid: self.select_unit(uid, origin="changes"))
         a.lang_fr.triggered.connect(lambda: self.language_change_requested.emit("fr"))
         a.lang_en.triggered.connect(lambda: self.language_change_requested.emit("en"))
         a.about.triggered.connect(self.show_about)
@@ -221,6 +266,7 @@ class MainWindow(QMainWindow):
             self.resize(size if size else self.sizeHint())
         if not s.get("window/state").isEmpty():
             self.restoreState(s.get("window/state"))
+        self.changes_dock.setVisible(self.comparison is not None)  # a saved state must not show it outside
         if not s.get("window/splitter").isEmpty():
             self.splitter.restoreState(s.get("window/splitter"))
         else:
@@ -239,17 +285,29 @@ class MainWindow(QMainWindow):
         self.set_edition(wanted)
 
     def set_edition(self, edition_id: str) -> None:
+        """Show one edition (leaving compare mode if it is on)."""
         edition = self.dataset.edition(edition_id)
+        self._end_compare_state()
+        self._base_edition_id = edition.id
+        self._show_edition(edition)
+
+    def _show_edition(self, edition: Edition) -> None:
+        """Show an edition, or a comparison edition, in every view."""
         previous = self._selected
         self.edition = edition
-        self.edition_box.setCurrentIndex(self.edition_box.findData(edition_id))
+        shown = self.comparison.diff.b if self.comparison is not None else edition.id
+        self.edition_box.setCurrentIndex(self.edition_box.findData(shown))
         self.history.retain({u.id for u in edition.units})
         self.tree.set_edition(edition)
         self.search.set_index(None)
         self.task_runner.submit("index", _build_search_index, edition)
         self.chart_controller.set_edition(edition, id(self.dataset), self.dataset.digest)
         self.notice.setVisible(edition.is_partial)
-        if edition.is_partial:
+        if edition.is_partial and self.comparison is not None:
+            self.notice.setText(self.tr("Comparaison avec une édition partielle : une unité qu'elle ne décrit pas "
+                                        "n'est ni ajoutée ni supprimée (bordure pointillée). {0}")
+                                .format(edition.coverage_note or ""))
+        elif edition.is_partial:
             self.notice.setText(self.tr("Édition partielle : {0}").format(edition.coverage_note or ""))
         self._selected = None
         if previous and previous in edition:
@@ -268,8 +326,79 @@ class MainWindow(QMainWindow):
 
     def _on_edition_chosen(self, index: int) -> None:
         edition_id = self.edition_box.itemData(index)
-        if edition_id and edition_id != self.edition.id:
+        if edition_id and (edition_id != self.edition.id or self.comparison is not None):
             self.set_edition(edition_id)
+
+    # --- compare mode ----------------------------------------------------------------
+    def open_compare_dialog(self) -> None:
+        from iomviewer.ui.compare_dialog import CompareDialog
+
+        if self.comparison is not None:
+            a, b = self.comparison.diff.a, self.comparison.diff.b
+        else:
+            a, b = None, self._base_edition_id
+        dialog = CompareDialog(self.dataset, a, b, self)
+        if dialog.exec():
+            self.start_compare(*dialog.editions())
+
+    def start_compare(self, a: str, b: str) -> bool:
+        """Show what changed from edition a to edition b; False (and a message) if they cannot be compared."""
+        from iomviewer.core.compare import build_comparison
+
+        missing = [e for e in (a, b) if not self.dataset.has_edition(e)]
+        if missing or a == b:
+            message = (self.tr("Édition inconnue : {0}").format(", ".join(missing)) if missing
+                       else self.tr("Choisissez deux éditions différentes."))
+            self.statusBar().showMessage(message, 10000)
+            return False
+        self._end_compare_state()
+        comparison = build_comparison(self.dataset, a, b)
+        self.comparison = comparison
+        marks = {uid: ms for uid, ms in comparison.changes.marks}
+        self.tree.set_marks(marks)
+        self.detail.set_comparison(comparison)
+        self.change_list.set_comparison(comparison)
+        counts = comparison.diff.counts()
+        real = sum(counts[k] for k in ("added", "removed", "renamed", "moved", "mandate_changed"))
+        self.compare_label.setText(self.tr("Comparaison : {0} → {1} — {2} changement(s)").format(
+            comparison.a.label, comparison.b.label, real))
+        self.compare_bar.setVisible(True)
+        self.changes_dock.setVisible(True)
+        self.actions_.leave_compare.setEnabled(True)
+        self.actions_.changes_only.setEnabled(True)
+        self.setWindowTitle(self.tr("iomviewer — Comparaison : {0} → {1}").format(a, b))
+        self._show_edition(comparison.edition)
+        if self.actions_.changes_only.isChecked():
+            self._set_changes_only(True)
+        return True
+
+    def swap_compare(self) -> None:
+        if self.comparison is not None:
+            self.start_compare(self.comparison.diff.b, self.comparison.diff.a)
+
+    def leave_compare(self) -> None:
+        """Back to the edition shown before (compare mode leaves nothing behind)."""
+        if self.comparison is not None:
+            self.set_edition(self._base_edition_id)
+
+    def _end_compare_state(self) -> None:
+        if self.comparison is None:
+            return
+        self.comparison = None
+        self.tree.set_filter_ids(None)
+        self.tree.set_marks({})
+        self.detail.set_comparison(None)
+        self.change_list.set_comparison(None)
+        self.compare_bar.setVisible(False)
+        self.changes_dock.setVisible(False)
+        self.actions_.leave_compare.setEnabled(False)
+        self.actions_.changes_only.setEnabled(False)
+        self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
+
+    def _set_changes_only(self, on: bool) -> None:
+        if self.comparison is None:
+            return
+        self.tree.set_filter_ids(self.comparison.changed_ids() if on else None)
 
     # --- selection -----------------------------------------------------------------
     def select_unit(self, unit_id: str | None, *, origin: str = "code", record: bool = True) -> bool:
@@ -281,6 +410,8 @@ class MainWindow(QMainWindow):
             self.history.visit(unit_id)
         if origin != "tree":
             self.tree.select_unit(unit_id)
+        if self.comparison is not None and origin != "changes":
+            self.change_list.select_unit(unit_id)
         self.chart.select_unit(unit_id, center=origin != "chart")
         self.detail.show_unit(self.dataset, self.edition, unit_id)
         if origin != "chart":
@@ -434,6 +565,6 @@ class MainWindow(QMainWindow):
         s.set("window/geometry", self.saveGeometry())
         s.set("window/state", self.saveState())
         s.set("window/splitter", self.splitter.saveState())
-        s.set("data/edition", self.edition.id)
+        s.set("data/edition", self._base_edition_id)  # never a comparison's id
         s.set("data/selection", self._selected or "")
         s.sync()

@@ -19,14 +19,15 @@ from typing import Iterable
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPen, QPixmap
 
-from iomviewer.chart.style import HIGHLIGHT_FILL, TEXT_COLOR, kind_style
+from iomviewer.chart.style import CHANGE_STYLES, HIGHLIGHT_FILL, TEXT_COLOR, kind_style
 from iomviewer.core.model import Edition
 from iomviewer.ui.i18n import kind_label
 
 UnitIdRole = Qt.ItemDataRole.UserRole + 1  # str: the unit id
 KindRole = Qt.ItemDataRole.UserRole + 2  # str: the unit's kind
 HighlightRole = Qt.ItemDataRole.UserRole + 3  # bool: a search match
-MarkRole = Qt.ItemDataRole.UserRole + 4  # str | None: a change mark (compare mode)
+MarkRole = Qt.ItemDataRole.UserRole + 4  # str | None: a change mark (compare mode), the first if several
+MarksRole = Qt.ItemDataRole.UserRole + 5  # tuple[str, ...]: every change mark of the unit
 
 MARKS = ("added", "renamed", "moved", "removed", "mandate_changed")
 REMOVED_COLOR = "#767676"  # grey that still reads at 4.5:1 on white
@@ -35,7 +36,8 @@ ICON_SIZE = 16
 _HIGHLIGHT_ROLES = [HighlightRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,
                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
                     Qt.ItemDataRole.AccessibleDescriptionRole]
-_MARK_ROLES = [MarkRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ForegroundRole,
+_MARK_ROLES = [MarkRole, MarksRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole,
+               Qt.ItemDataRole.ForegroundRole,
                Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole]
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -82,6 +84,35 @@ def kind_icon(kind: str, size: int = ICON_SIZE) -> QIcon:
     return icon
 
 
+def marked_icon(kind: str, mark: str, size: int = ICON_SIZE) -> QIcon:
+    """The kind's square with the change mark's badge over its corner (symbol on the mark's colour)."""
+    base = kind_icon(kind, size)
+    change = CHANGE_STYLES.get(mark)
+    if change is None:
+        return base
+    icon = QIcon()
+    for ratio in (1, 2):
+        pixmap = base.pixmap(size * ratio, size * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = size * 0.36
+        centre = QRectF(size - 2 * r, size - 2 * r, 2 * r, 2 * r)
+        painter.setPen(QPen(QColor("#ffffff"), 1.0))
+        painter.setBrush(QColor(change.color))
+        painter.drawEllipse(centre)
+        font = QFont()
+        font.setPixelSize(max(7, int(r * 1.6)))
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(centre, int(Qt.AlignmentFlag.AlignCenter), change.symbol)
+        painter.end()
+        icon.addPixmap(pixmap)
+        icon.addPixmap(pixmap, QIcon.Mode.Selected)
+    return icon
+
+
 class UnitTreeModel(QAbstractItemModel):
     """One column, one row per unit, in the edition's source order; read-only."""
 
@@ -92,8 +123,8 @@ class UnitTreeModel(QAbstractItemModel):
         self._by_id: dict[str, _Node] = {}
         self._top: list[_Node] = []  # children of the invalid index: the root unit
         self._highlighted: frozenset[str] = frozenset()
-        self._marks: dict[str, str] = {}
-        self._icons: dict[str, QIcon] = {}
+        self._marks: dict[str, tuple[str, ...]] = {}
+        self._icons: dict[tuple[str, str], QIcon] = {}
         self._highlight_brush = QBrush(QColor(HIGHLIGHT_FILL))
         # Black on the pale highlight whatever the palette: white text of a
         # dark theme would vanish on it.
@@ -164,11 +195,13 @@ class UnitTreeModel(QAbstractItemModel):
         self._emit_changed(changed, _HIGHLIGHT_ROLES)
 
     def marks(self) -> dict[str, str]:
-        return dict(self._marks)
+        """The first change mark of each marked unit."""
+        return {uid: ms[0] for uid, ms in self._marks.items()}
 
-    def set_marks(self, marks: dict[str, str]) -> None:
-        """Set change marks by unit id ("added", "removed"…); dataChanged only for changed rows."""
-        new = {uid: mark for uid, mark in marks.items() if mark}
+    def set_marks(self, marks) -> None:
+        """Set change marks by unit id: a mark ("added", "removed"…) or a tuple of them, first
+        the one shown; dataChanged only for changed rows."""
+        new = {uid: (m,) if isinstance(m, str) else tuple(m) for uid, m in marks.items() if m}
         changed = {uid for uid in self._marks.keys() | new.keys() if self._marks.get(uid) != new.get(uid)}
         self._marks = new
         self._emit_changed(changed, _MARK_ROLES)
@@ -249,11 +282,13 @@ class UnitTreeModel(QAbstractItemModel):
         if role == R.DisplayRole:
             return unit.name
         if role == R.DecorationRole:
-            icon = self._icons.get(unit.kind)
+            marks = self._marks.get(unit.id)
+            key = (unit.kind, marks[0] if marks else "")
+            icon = self._icons.get(key)
             if icon is None:
                 if not isinstance(QGuiApplication.instance(), QGuiApplication):
                     return None  # a QPixmap without a GUI application aborts the process
-                icon = self._icons[unit.kind] = kind_icon(unit.kind)
+                icon = self._icons[key] = marked_icon(*key) if key[1] else kind_icon(unit.kind)
             return icon
         if role == UnitIdRole:
             return unit.id
@@ -262,7 +297,10 @@ class UnitTreeModel(QAbstractItemModel):
         if role == HighlightRole:
             return unit.id in self._highlighted
         if role == MarkRole:
-            return self._marks.get(unit.id)
+            marks = self._marks.get(unit.id)
+            return marks[0] if marks else None
+        if role == MarksRole:
+            return self._marks.get(unit.id, ())
         if role == R.ToolTipRole:
             return self._tooltip(node)
         if role == R.AccessibleTextRole:
@@ -271,7 +309,7 @@ class UnitTreeModel(QAbstractItemModel):
             return self._description(node)
         if role == R.FontRole:
             bold = unit.id in self._highlighted
-            italic = self._marks.get(unit.id) == "removed"
+            italic = self._first_mark(unit.id) == "removed"
             if not (bold or italic):
                 return None
             font = QFont()  # only these attributes: the view resolves the rest from its own font
@@ -281,10 +319,14 @@ class UnitTreeModel(QAbstractItemModel):
         if role == R.BackgroundRole:
             return self._highlight_brush if unit.id in self._highlighted else None
         if role == R.ForegroundRole:
-            if self._marks.get(unit.id) == "removed":
+            if self._first_mark(unit.id) == "removed":
                 return self._removed_text
             return self._highlight_text if unit.id in self._highlighted else None
         return None
+
+    def _first_mark(self, unit_id: str) -> str | None:
+        marks = self._marks.get(unit_id)
+        return marks[0] if marks else None
 
     # --- texts ----------------------------------------------------------------------------
     def mark_label(self, mark: str) -> str:
@@ -294,8 +336,13 @@ class UnitTreeModel(QAbstractItemModel):
             "moved": self.tr("déplacée"),
             "removed": self.tr("supprimée"),
             "mandate_changed": self.tr("mandat modifié"),
+            "not_covered": self.tr("hors du champ de l'édition B"),
+            "not_in_a_coverage": self.tr("hors du champ de l'édition A"),
         }
         return labels.get(mark, mark)
+
+    def marks_label(self, unit_id: str) -> str:
+        return ", ".join(self.mark_label(m) for m in self._marks.get(unit_id, ()))
 
     def _tooltip(self, node: _Node) -> str:
         # Rich text built from escaped parts: Qt guesses rich text from a
@@ -305,9 +352,8 @@ class UnitTreeModel(QAbstractItemModel):
         if unit.acronym:
             title += f" ({html.escape(unit.acronym)})"
         lines = [f"<b>{title}</b>", html.escape(kind_label(unit.kind))]
-        mark = self._marks.get(unit.id)
-        if mark:
-            lines.append(f"<i>{html.escape(self.mark_label(mark))}</i>")
+        if unit.id in self._marks:
+            lines.append(f"<i>{html.escape(self.marks_label(unit.id))}</i>")
         return "<br>".join(lines)
 
     def _description(self, node: _Node) -> str:
@@ -320,9 +366,8 @@ class UnitTreeModel(QAbstractItemModel):
             up = up.parent
         if ancestors:
             parts.append(self.tr("dans {0}").format(" › ".join(reversed(ancestors))))
-        mark = self._marks.get(unit.id)
-        if mark:
-            parts.append(self.mark_label(mark))
+        if unit.id in self._marks:
+            parts.append(self.marks_label(unit.id))
         if unit.id in self._highlighted:
             parts.append(self.tr("correspond à la recherche"))
         return ", ".join(parts)
