@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--links", action="store_true", help="dessiner aussi les liens secondaires (supervision, appui…)")
     p.add_argument("--pages-per-branch", action="store_true", help="PDF : une page par branche après une vue d'ensemble")
     p.add_argument("--mandates", action="store_true", help="PDF : annexe des mandats des unités montrées")
+    p.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                   help="organigramme de la comparaison de deux éditions (changements marqués, légende)")
+    p.add_argument("--fold-unchanged", action="store_true",
+                   help="avec --compare : replier les branches où rien n'a changé")
     return parser
 
 

@@ -231,7 +231,7 @@ def cmd_diff(args: Namespace) -> int:
         fmt = Path(args.output).suffix.lstrip(".").lower() or "text"
     fmt = fmt or "text"
     if fmt == "pdf":
-        raise CommandError("iomviewer : le rapport PDF n'est pas encore disponible ; utilisez --format md ou csv")
+        return _diff_pdf(dataset, args)
     if fmt == "json":
         text = json.dumps(diff.to_json(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "md":
@@ -251,6 +251,27 @@ def cmd_diff(args: Namespace) -> int:
             raise CommandError(f"iomviewer : écriture impossible de {args.output} : {exc.strerror or exc}") from None
     else:
         sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _diff_pdf(dataset: Dataset, args: Namespace) -> int:
+    """The PDF report: the comparison chart (changed branches unfolded), then every change in words."""
+    from iomviewer.chart.export import ExportError
+    from iomviewer.core.compare import build_comparison
+    from iomviewer.core.files import atomic_write_bytes
+
+    if not args.output:
+        raise CommandError("iomviewer : le rapport PDF s'écrit dans un fichier : précisez -o FICHIER.pdf")
+    from iomviewer.ui.compare_report import comparison_pdf
+
+    try:
+        data = comparison_pdf(build_comparison(dataset, args.a, args.b))
+    except ExportError as exc:
+        raise CommandError(f"iomviewer : {exc}") from None
+    try:
+        atomic_write_bytes(args.output, data)
+    except OSError as exc:
+        raise CommandError(f"iomviewer : écriture impossible de {args.output} : {exc.strerror or exc}") from None
     return EXIT_OK
 
 
@@ -286,12 +307,31 @@ def cmd_export(args: Namespace) -> int:
     if not 36 <= args.dpi <= 1200:
         raise CommandError("iomviewer : --dpi doit être compris entre 36 et 1200")
     dataset = _load(args)
-    edition = _edition(dataset, args)
+    collapsed: frozenset[str] = frozenset()
+    if args.compare:
+        from iomviewer.core.compare import build_comparison, unchanged_branches
+
+        a, b = args.compare
+        for eid in (a, b):
+            if not dataset.has_edition(eid):
+                known = ", ".join(e.id for e in dataset.editions)
+                raise CommandError(f"iomviewer : édition inconnue « {eid} » (éditions : {known})")
+        if a == b:
+            raise CommandError("iomviewer : --compare demande deux éditions différentes")
+        comparison = build_comparison(dataset, a, b)
+        edition = comparison.edition  # the union of both, with the marks of the change
+        if args.fold_unchanged:
+            collapsed = unchanged_branches(comparison)
+    elif args.fold_unchanged:
+        raise CommandError("iomviewer : --fold-unchanged ne s'emploie qu'avec --compare A B")
+    else:
+        edition = _edition(dataset, args)
     try:
         root = _resolve(edition, args.root).id if args.root else None
     except CommandError as exc:
         raise CommandError(str(exc), EXIT_BAD_INPUT) from None  # export: every failure is exit 2
-    chart_options = ChartOptions(rankdir=args.direction, root=root, depth=args.depth, show_links=args.links)
+    chart_options = ChartOptions(rankdir=args.direction, root=root, depth=args.depth, show_links=args.links,
+                                 collapsed=collapsed)
     try:
         fmt = format_for_path(args.output, args.format)
         result = export_chart(

@@ -122,3 +122,61 @@ def test_comparison_chart_lays_out_and_keeps_mark_classes():
     assert "mark-removed" in layout.nodes["div-a2"].classes
     texts = " ".join(t.text for t in layout.nodes["div-a1"].texts)
     assert "renommée" in texts and "Division des partenariats" in texts
+
+
+def test_unchanged_branches_fold_everything_but_the_changes():
+    from iomviewer.core.compare import unchanged_branches
+
+    c = build_comparison(three_editions(), "a", "c")
+    folded = unchanged_branches(c)
+    # dept-b holds the moved division: open; dept-a lost div-a2: open; nothing else has children.
+    assert folded == frozenset()
+    d = D(E("a", base_units()), E("b", replace(base_units(), "dept-b", name="Département des finances")))
+    c = build_comparison(d, "a", "b")
+    assert unchanged_branches(c) == {"dept-a"}  # its divisions did not change
+
+
+def test_html_report_lists_every_change_with_evidence_and_word_diff():
+    from iomviewer.core.report import diff_to_html
+
+    ds = three_editions()
+    c = build_comparison(ds, "a", "c")
+    html = diff_to_html(ds, c.diff)
+    assert "Unités renommées (1)" in html and "Succède à « Division des partenariats »" in html
+    assert "Le même mandat passe à l’Unité." in html
+    assert "text-decoration: underline" in html and "évalue" in html
+    # Names are data: escaped.
+    ds2 = D(E("a", base_units()), E("b", replace(base_units(), "div-a1", name="<b>x</b> & co")))
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; co" in diff_to_html(ds2, build_comparison(ds2, "a", "b").diff)
+
+
+def run_cli(*argv):
+    from iomviewer.cli import main
+
+    return main(list(argv))
+
+
+def test_cli_diff_pdf_report(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "changes.pdf"
+    assert run_cli("diff", "structure-2021", "revision-2022", "--format", "pdf", "-o", str(out)) == 0
+    reader = PdfReader(str(out))
+    assert len(reader.pages) >= 3
+    first = reader.pages[0].extract_text()
+    assert "ajoutée" in first  # the chart page, its boxes marked
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[1:])  # Qt's PDF: tabs for spaces
+    assert "Unités ajoutées (5)" in text and "Unités déplacées (1)" in text
+    assert "Comparaison" in reader.metadata.title
+    # Suffix alone picks the format; no file, no PDF.
+    assert run_cli("diff", "dcip-2011", "revision-2022", "-o", str(tmp_path / "r.pdf")) == 0
+    assert run_cli("diff", "dcip-2011", "revision-2022", "--format", "pdf") == 2
+
+
+def test_cli_export_compare(tmp_path):
+    out = tmp_path / "c.svg"
+    assert run_cli("export", str(out), "--compare", "structure-2021", "revision-2022", "--fold-unchanged") == 0
+    svg = out.read_text(encoding="utf-8")
+    assert "mark-added" in svg and "old-parent" in svg and "Comparaison" in svg
+    assert run_cli("export", str(out), "--compare", "structure-2021", "nope") == 2
+    assert run_cli("export", str(out), "--fold-unchanged") == 2

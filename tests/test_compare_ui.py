@@ -43,7 +43,7 @@ def test_compare_mode_is_shown_as_a_mode_and_left_cleanly(qtbot, window):
     before_title = window.windowTitle()
     start(qtbot, window)
     assert window.compare_bar.isVisible() and "→" in window.compare_label.text()
-    assert window.changes_dock.isVisible()
+    assert window.change_list.isVisible()
     assert window.actions_.leave_compare.isEnabled()
     assert window.edition.id == f"{A}..{B}"
     # The chart draws the marks (Graphviz), the tree shows them too.
@@ -58,7 +58,7 @@ def test_compare_mode_is_shown_as_a_mode_and_left_cleanly(qtbot, window):
     qtbot.waitUntil(lambda: window.chart.node_item("bureau-chef-cabinet") is not None
                     and not bool(window.chart.node_item("bureau-chef-cabinet").drawn_marks()), timeout=20000)
     assert window.edition.id == B and window.comparison is None
-    assert not window.compare_bar.isVisible() and not window.changes_dock.isVisible()
+    assert not window.compare_bar.isVisible() and not window.change_list.isVisible()
     assert window.tree.model.index_for_id("bureau-executif").data(MarkRole) is None
     assert window.tree.proxy.filter_ids() is None
     assert window.windowTitle() == before_title

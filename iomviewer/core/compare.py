@@ -254,3 +254,25 @@ def build_comparison(dataset: Dataset, a: str, b: str) -> Comparison:
 
 def _period_label(ea: Edition, eb: Edition) -> str:
     return f"{ea.period.label} → {eb.period.label}" if ea.period.label or eb.period.label else ""
+
+
+def unchanged_branches(comparison: Comparison) -> frozenset[str]:
+    """The units to fold so that the chart shows the changes and their context only.
+
+    A unit is folded when nothing below it changed (a changed unit too: what
+    changed is the box itself); only the topmost such units are returned, so
+    the chart keeps every changed unit, its ancestors and their siblings.
+    """
+    edition = comparison.edition
+    changed = comparison.changed_ids()
+    below: dict[str, bool] = {}  # unit → some descendant changed
+    for uid in changed:  # walk up from each change: exact whatever the units' order
+        seen: set[str] = set()
+        current = edition.get(uid).parent if uid in edition else None
+        while current is not None and current not in seen:
+            seen.add(current)
+            below[current] = True
+            parent = edition.get(current)
+            current = parent.parent if parent is not None else None
+    candidates = {u.id for u in edition.units if edition.children(u.id) and not below.get(u.id, False)}
+    return frozenset(uid for uid in candidates if edition.unit(uid).parent not in candidates)

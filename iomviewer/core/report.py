@@ -1,11 +1,13 @@
 """Reports of an EditionDiff for people: Markdown and CSV, in French.
 
-Used by ``iomviewer diff A B --format md|csv``.  The JSON form is
+Used by ``iomviewer diff A B --format md|csv|pdf`` (the PDF is the comparison
+chart followed by ``diff_to_html`` set on A4 pages, ui/compare_report.py).  The JSON form is
 ``EditionDiff.to_json()``.
 """
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -184,3 +186,100 @@ def diff_to_csv(dataset: Dataset, diff: EditionDiff) -> str:
                 _path_for(dataset, diff, category, c),
             ])
     return buf.getvalue()
+
+
+# --- HTML, for the PDF report ---------------------------------------------------------
+
+def _h(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def render_ops_html(ops) -> str:
+    """A word diff as HTML: insertions underlined in green, deletions struck through in red."""
+    out = []
+    for op in ops:
+        text = _h(op.text).replace("\n\n", "</p><p>").replace("\n", " ")
+        if op.op == "insert":
+            out.append(f'<span style="color:#1a7f37; text-decoration: underline;">{text}</span>')
+        elif op.op == "delete":
+            out.append(f'<span style="color:#cf222e; text-decoration: line-through;">{text}</span>')
+        else:
+            out.append(text)
+    return "<p>" + "".join(out) + "</p>"
+
+
+def _history_html(dataset: Dataset, h: HistoryRecord) -> str:
+    def label(eid: str) -> str:
+        return dataset.edition(eid).label if dataset.has_edition(eid) else eid
+
+    if h.type == "succession":
+        head = f"Succède à « {_h(h.old_name)} » ({_h(label(h.from_edition))})"
+    else:
+        head = (f"« {_h(h.old_name)} » ({_h(label(h.from_edition))}) est renommée "
+                f"« {_h(h.new_name)} » ({_h(label(h.to_edition))})")
+    sources = f" (sources : {_h(', '.join(str(s) for s in h.sources))})" if h.sources else ""
+    return f'{head} selon : <span style="color:#555555;">{_h(h.evidence)}</span>{sources}'
+
+
+def _change_html(dataset: Dataset, diff: EditionDiff, category: str, change: UnitChange) -> str:
+    kind = KIND_LABELS_FR.get(change.kind, change.kind)
+    head = f"<b>{_h(change.name)}</b> ({_h(kind)}, <tt>{_h(change.id)}</tt>)"
+    if category == "renamed":
+        head += f", ancien nom : « {_h(change.old_name or '')} »"
+    elif category == "moved":
+        old = change.old_parent_name or change.old_parent or "aucun rattachement"
+        new = change.new_parent_name or change.new_parent or "aucun rattachement"
+        head += f", rattachement : « {_h(old)} » → « {_h(new)} »"
+    parts = [head]
+    path = _path_for(dataset, diff, category, change)
+    if path:
+        where = "dans A" if category in _FROM_A else "dans B"
+        parts.append(f'<br/><span style="color:#555555;">Chemin {where} : {_h(path)}</span>')
+    if category == "renamed":
+        for h in change.history:
+            parts.append("<br/>" + _history_html(dataset, h))
+        if not change.history:
+            parts.append("<br/>Aucun changement de nom consigné dans les données.")
+    if category == "mandate_changed":
+        parts.append(f'<blockquote>{render_ops_html(change.mandate_ops)}</blockquote>')
+    return "<li>" + "".join(parts) + "</li>"
+
+
+def diff_to_html(dataset: Dataset, diff: EditionDiff, *, coverage_lists: bool = True) -> str:
+    """Render a comparison as a French HTML report (the body of the PDF report).
+
+    coverage_lists=False: units outside a partial edition are counted, not listed
+    (against a partial edition they are most of the structure).
+    """
+    a, b = dataset.edition(diff.a), dataset.edition(diff.b)
+    out = [f"<h1>Comparaison : {_h(a.label)} → {_h(b.label)}</h1><ul>"]
+    for letter, ed in (("A", a), ("B", b)):
+        coverage = "couverture partielle" if ed.is_partial else "couverture complète"
+        period = f", {_h(ed.period.label)}" if ed.period.label else ""
+        out.append(f"<li>Édition {letter} : {_h(ed.label)} (<tt>{_h(ed.id)}</tt>{period}, {coverage})</li>")
+    out.append("</ul>")
+    if diff.is_empty():
+        out.append("<p>Aucune différence entre les deux éditions.</p>")
+        return "".join(out)
+    counts = diff.counts()
+    out.append('<h2>Résumé</h2><table cellspacing="0" cellpadding="3" border="1" style="border-color:#999999;">')
+    out.append("<tr><th align='left'>Changement</th><th align='right'>Nombre</th></tr>")
+    out += [f"<tr><td>{_h(_COUNT_LABELS[c])}</td><td align='right'>{counts[c]}</td></tr>" for c in CATEGORIES]
+    out.append("</table>")
+    out.append("<p style='color:#555555;'>Insertions <span style='color:#1a7f37; text-decoration: underline;'>"
+               "soulignées en vert</span>, suppressions <span style='color:#cf222e; text-decoration: "
+               "line-through;'>barrées en rouge</span>. Une unité absente d’une édition partielle n’est ni "
+               "ajoutée ni supprimée : elle est hors de sa couverture.</p>")
+    headings = _headings(a, b)
+    for category in CATEGORIES:
+        changes = getattr(diff, category)
+        if not changes:
+            continue
+        out.append(f"<h2>{_h(headings[category])} ({len(changes)})</h2>")
+        if category in ("not_covered", "not_in_a_coverage") and not coverage_lists:
+            names = ", ".join(_h(c.name) for c in changes[:12])
+            more = f" et {len(changes) - 12} autres" if len(changes) > 12 else ""
+            out.append(f"<p>{names}{more}.</p>")
+            continue
+        out.append("<ul>" + "".join(_change_html(dataset, diff, category, c) for c in changes) + "</ul>")
+    return "".join(out)

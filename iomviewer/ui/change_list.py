@@ -134,8 +134,8 @@ class ChangeListPanel(QWidget):
             return
         counts = c.diff.counts()
         real = sum(counts[k] for k in ("added", "removed", "renamed", "moved", "mandate_changed"))
-        self.summary.setText(self.tr("{0} → {1} : {2} changement(s) sur {3} unité(s)").format(
-            c.a.label, c.b.label, real, len(c.changed_ids())))
+        self.summary.setText(self.tr("{0} changement(s) sur {1} unité(s)").format(real, len(c.changed_ids())))
+        self.summary.setToolTip(self.tr("A : {0}\nB : {1}").format(c.a.label, c.b.label))
 
     # --- selection ------------------------------------------------------------------------
     def comparison(self) -> Comparison | None:

@@ -258,9 +258,8 @@ class UnitPage(QObject):
             items.append(esc(self.tr("Nom dans A : « {0} » ; dans B : « {1} »").format(ua.name, ub.name)))
         pa, pb = c.parent_readings(uid)
         if ua is not None and ub is not None and pa != pb:
-            line = (esc(self.tr("Rattachement dans A ({0}) :").format(a.label)) + " " + self.parent_link(a, pa)
-                    + "<br>" + esc(self.tr("Rattachement dans B ({0}) :").format(b.label)) + " "
-                    + self.parent_link(b, pb))
+            line = (esc(self.tr("Rattachement dans A :")) + " " + self.parent_link(a, pa)
+                    + "<br>" + esc(self.tr("Rattachement dans B :")) + " " + self.parent_link(b, pb))
             if "moved" not in marks:
                 # A partial edition places it higher up: both readings, no silent choice.
                 line += "<br>" + span("evidence", esc(self.tr(
@@ -270,8 +269,9 @@ class UnitPage(QObject):
         change = c.change_of(uid)
         for h in (change.history if change is not None else ()):
             items.append(self.history_item(h))
-        title = self.tr("Comparaison : {0} → {1}").format(a.label, b.label)
-        return section(title, bullets(items))
+        title = self.tr("Comparaison : {0} → {1}").format(a.period.label or a.id, b.period.label or b.id)
+        editions = span("evidence", esc(self.tr("A : {0} ; B : {1}").format(a.label, b.label)))
+        return section(title, f"<p>{editions}</p>" + bullets(items))
 
     def children(self) -> str:
         ids = self.edition.children(self.unit.id)

@@ -13,7 +13,6 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -94,11 +93,21 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.search = SearchBox()
         self.tree = TreePanel()
-        left = QWidget()
-        column = QVBoxLayout(left)
+        top = QWidget()
+        column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.search)
         column.addWidget(self.tree, 1)
+        # Compare mode: the change list under the tree, so the chart keeps its width.
+        self.change_list = ChangeListPanel()
+        self.change_list.set_filter_action(self.actions_.changes_only)
+        self.change_list.setVisible(False)
+        left = self.left_splitter = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(top)
+        left.addWidget(self.change_list)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        left.setChildrenCollapsible(False)
 
         self.chart = ChartView()
         self.legend = ChartLegend(self.chart)
@@ -127,16 +136,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.zoom_label = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_label)
-
-        self.change_list = ChangeListPanel()
-        self.change_list.set_filter_action(self.actions_.changes_only)
-        self.changes_dock = QDockWidget(self.tr("Changements"), self)
-        self.changes_dock.setObjectName("changes-dock")
-        self.changes_dock.setWidget(self.change_list)
-        self.changes_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.changes_dock)
-        self.changes_dock.hide()
 
     def _build_compare_bar(self) -> QWidget:
         """The banner that says compare mode is on, what is compared, and how to leave."""
@@ -266,7 +265,6 @@ class MainWindow(QMainWindow):
             self.resize(size if size else self.sizeHint())
         if not s.get("window/state").isEmpty():
             self.restoreState(s.get("window/state"))
-        self.changes_dock.setVisible(self.comparison is not None)  # a saved state must not show it outside
         if not s.get("window/splitter").isEmpty():
             self.splitter.restoreState(s.get("window/splitter"))
         else:
@@ -305,10 +303,11 @@ class MainWindow(QMainWindow):
         self.notice.setVisible(edition.is_partial)
         if edition.is_partial and self.comparison is not None:
             self.notice.setText(self.tr("Comparaison avec une édition partielle : une unité qu'elle ne décrit pas "
-                                        "n'est ni ajoutée ni supprimée (bordure pointillée). {0}")
-                                .format(edition.coverage_note or ""))
+                                        "n'est ni ajoutée ni supprimée (bordure pointillée)."))
+            self.notice.setToolTip(edition.coverage_note or "")
         elif edition.is_partial:
             self.notice.setText(self.tr("Édition partielle : {0}").format(edition.coverage_note or ""))
+            self.notice.setToolTip("")
         self._selected = None
         if previous and previous in edition:
             self.select_unit(previous, origin="edition", record=False)
@@ -360,10 +359,12 @@ class MainWindow(QMainWindow):
         self.change_list.set_comparison(comparison)
         counts = comparison.diff.counts()
         real = sum(counts[k] for k in ("added", "removed", "renamed", "moved", "mandate_changed"))
+        ea, eb = comparison.a, comparison.b
         self.compare_label.setText(self.tr("Comparaison : {0} → {1} — {2} changement(s)").format(
-            comparison.a.label, comparison.b.label, real))
+            ea.period.label or ea.id, eb.period.label or eb.id, real))
+        self.compare_label.setToolTip(self.tr("A : {0}\nB : {1}").format(ea.label, eb.label))
         self.compare_bar.setVisible(True)
-        self.changes_dock.setVisible(True)
+        self.change_list.setVisible(True)
         self.actions_.leave_compare.setEnabled(True)
         self.actions_.changes_only.setEnabled(True)
         self.setWindowTitle(self.tr("iomviewer — Comparaison : {0} → {1}").format(a, b))
@@ -390,7 +391,7 @@ class MainWindow(QMainWindow):
         self.detail.set_comparison(None)
         self.change_list.set_comparison(None)
         self.compare_bar.setVisible(False)
-        self.changes_dock.setVisible(False)
+        self.change_list.setVisible(False)
         self.actions_.leave_compare.setEnabled(False)
         self.actions_.changes_only.setEnabled(False)
         self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
