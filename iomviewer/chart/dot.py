@@ -1,4 +1,4 @@
-"""Run dot, in this process or in a helper process.
+"""Run dot, in this process or in a helper process that can be killed.
 
 pygraphviz's C calls hold Python's global lock for as long as dot runs (a
 ticker thread got 49 of ~1,735 ticks during a 1.7 s layout), so a worker
@@ -9,16 +9,21 @@ graph as DOT text and returns Graphviz's output bytes; waiting on the pipe
 releases the lock, so the GUI thread keeps painting.  Small layouts stay in
 process: their ~50 ms cost less than a round trip, and the first paint
 should not wait for a process to start.  The command line never needs it.
+
+A run in the helper can be cancelled: the caller (a TaskRunner job, through
+`cancellation()`) is polled while dot runs, and a cancelled run kills the
+helper at once instead of letting dot go on for the 40 s a 10,000-unit
+chart takes; the next run starts a fresh helper.
 """
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from multiprocessing.connection import wait as _wait_ready
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
     import pygraphviz
@@ -29,14 +34,22 @@ log = logging.getLogger(__name__)
 IN_PROCESS_MAX_NODES = 400
 # Cairo renders are slow for big charts whatever their size class.
 _HEAVY_FORMATS = ("pdf:cairo", "png:cairo")
+# How often a run in the helper looks at its cancellation check.
+POLL_SECONDS = 0.05
 
-_lock = threading.Lock()
-_executor: ProcessPoolExecutor | None = None
+_lock = threading.Lock()  # guards _helper
+_run_lock = threading.Lock()  # one request at a time on the helper's pipe
+_helper: "_Helper | None" = None
 _enabled = False
+_local = threading.local()
 
 
 class DotError(Exception):
     """dot failed or its helper process died; the message says which."""
+
+
+class DotCancelled(Exception):
+    """The run was cancelled (its helper process was killed)."""
 
 
 def use_helper_process(enabled: bool = True) -> None:
@@ -56,6 +69,21 @@ def forced_helper():
         _enabled, IN_PROCESS_MAX_NODES = saved
 
 
+@contextlib.contextmanager
+def cancellation(is_cancelled: Callable[[], bool]) -> Iterator[None]:
+    """Within this block (this thread), runs in the helper stop when is_cancelled() turns true.
+
+    ui.workers wraps every cancellable job in it, so an export or a layout
+    deep in chart/ code is killable without passing a token down each call.
+    """
+    saved = getattr(_local, "check", None)
+    _local.check = is_cancelled
+    try:
+        yield
+    finally:
+        _local.check = saved
+
+
 def _render_source(source: str, gv_format: str, graph_attrs: dict[str, str] | None = None) -> bytes:
     """Parse DOT text and run dot on it (in this process or in the helper)."""
     import pygraphviz
@@ -66,34 +94,163 @@ def _render_source(source: str, gv_format: str, graph_attrs: dict[str, str] | No
     return bytes(graph.draw(format=gv_format, prog="dot"))
 
 
-def _get_executor() -> ProcessPoolExecutor:
-    global _executor
+def _serve(conn) -> None:  # the helper process
+    import pygraphviz  # noqa: F401  (imported before the first request, not during it)
+
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        fn, args = request
+        try:
+            conn.send(("ok", fn(*args)))
+        except Exception as exc:  # the exception goes back to the caller, as it was if it pickles
+            try:
+                conn.send(("error", exc))
+            except Exception:
+                conn.send(("error", DotError(f"{type(exc).__name__}: {exc}")))
+
+
+class _Helper:
+    """One spawned process running _serve, and our end of its pipe."""
+
+    def __init__(self) -> None:
+        # spawn, not fork: forking a process that runs Qt threads is unsafe.
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(child,), name="iomviewer-dot", daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join(2)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def stop(self) -> None:
+        """Ask the helper to exit after its current run; do not wait for it."""
+        with contextlib.suppress(Exception):
+            self.conn.send(None)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+
+def _get_helper() -> _Helper:
+    global _helper
     with _lock:
-        if _executor is None:
-            # spawn, not fork: forking a process that runs Qt threads is unsafe.
-            _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        return _executor
+        if _helper is None or not _helper.process.is_alive():
+            if _helper is not None:
+                _helper.kill()
+            _helper = _Helper()
+        return _helper
+
+
+def _drop_helper(helper: _Helper) -> None:
+    global _helper
+    with _lock:
+        if _helper is helper:
+            _helper = None
+    helper.kill()
 
 
 def warm_up() -> None:
     """Start the helper process now (in the background) so the first big layout is not slowed."""
     if _enabled:
-        _get_executor().submit(_render_source, "digraph{}", "json")
+        _get_helper()
 
 
 def shutdown() -> None:
-    global _executor
+    """Stop the helper: kill it if a run is under way (nobody will read its result)."""
+    global _helper
     with _lock:
-        executor, _executor = _executor, None
-    if executor is not None:
-        executor.shutdown(wait=False, cancel_futures=True)
+        helper, _helper = _helper, None
+    if helper is None:
+        return
+    if _run_lock.acquire(blocking=False):
+        try:
+            helper.stop()
+        finally:
+            _run_lock.release()
+    else:
+        helper.kill()
 
 
-def _wants_helper(graph: "pygraphviz.AGraph", gv_format: str) -> bool:
+def helper_pid() -> int | None:
+    """The helper process's pid, if one is running (tests)."""
+    helper = _helper
+    return helper.process.pid if helper is not None and helper.process.is_alive() else None
+
+
+def wants_helper(graph: "pygraphviz.AGraph", gv_format: str) -> bool:
+    """Whether run_dot sends this graph to the helper process."""
     return _enabled and (gv_format in _HEAVY_FORMATS or graph.number_of_nodes() > IN_PROCESS_MAX_NODES)
 
 
-def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, str] | None = None) -> bytes:
+def helper_enabled() -> bool:
+    return _enabled
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Keep the cycle collector out while a big result is unpickled.
+
+    Unpickling a 10,000-unit layout makes ~100,000 objects; each batch of
+    them triggers a collection that walks the whole heap with the GIL held
+    (measured: a 160 ms stall of the GUI thread; 19 ms with the collector off).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def run_in_helper(fn: Callable[..., Any], *args: Any, is_cancelled: Callable[[], bool] | None = None) -> Any:
+    """Call fn(*args) in the helper process and return its result (fn: a module-level function).
+
+    is_cancelled (default: the one of the enclosing `cancellation()` block) is
+    polled while the helper works; when it turns true the helper is killed and
+    DotCancelled raised.  An exception of fn is raised here.
+    """
+    check = is_cancelled if is_cancelled is not None else getattr(_local, "check", None)
+    with _run_lock:
+        if check is not None and check():
+            raise DotCancelled()
+        helper = _get_helper()
+        try:
+            helper.conn.send((fn, args))
+            while True:
+                # Waiting here releases the GIL; wake up now and then to look at the caller.
+                ready = _wait_ready([helper.conn, helper.process.sentinel], POLL_SECONDS)
+                if helper.conn in ready:
+                    with _gc_paused():
+                        status, payload = helper.conn.recv()
+                    break
+                if ready:  # the sentinel alone: the helper died
+                    raise EOFError
+                if check is not None and check():
+                    log.debug("cancelled: killing Graphviz helper %s", helper.process.pid)
+                    _drop_helper(helper)
+                    raise DotCancelled()
+        except (EOFError, OSError):
+            # The helper died (killed, or Graphviz crashed on this graph): start a
+            # fresh one next time, and report this run as failed.
+            _drop_helper(helper)
+            raise DotError("le processus Graphviz s'est arrêté pendant la mise en page") from None
+    if status != "ok":
+        raise payload
+    return payload
+
+
+def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, str] | None = None,
+            is_cancelled: Callable[[], bool] | None = None) -> bytes:
     """Lay out and render `graph` with dot as `gv_format` ("json", "svg", "pdf:cairo", …).
 
     The caller's graph is never laid out itself: dot runs on a copy parsed
@@ -101,14 +258,15 @@ def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, s
     agwrite when a graph that was rendered is written out again, e.g. to
     send it to the helper process; a copy also keeps both paths identical.)
     graph_attrs are set on that copy only (dpi, background…).
+
+    A run in the helper stops when is_cancelled (or the enclosing
+    `cancellation()`) says so, see run_in_helper.  A run in this process
+    cannot be stopped, which is why only small graphs run here.
     """
+    check = is_cancelled if is_cancelled is not None else getattr(_local, "check", None)
+    if check is not None and check():
+        raise DotCancelled()
     source = graph.string()
-    if not _wants_helper(graph, gv_format):
+    if not wants_helper(graph, gv_format):
         return _render_source(source, gv_format, graph_attrs)
-    try:
-        return _get_executor().submit(_render_source, source, gv_format, graph_attrs).result()
-    except BrokenProcessPool:
-        # The helper died (killed, or Graphviz crashed on this graph): start a
-        # fresh one next time, and report this run as failed.
-        shutdown()
-        raise DotError("le processus Graphviz s'est arrêté pendant la mise en page") from None
+    return run_in_helper(_render_source, source, gv_format, graph_attrs, is_cancelled=check)

@@ -4,7 +4,11 @@ A small task helper in the spirit of git-cola's qtutils.Task: each job runs on
 a QThreadPool and its result comes back to the GUI thread through a queued
 signal.  Jobs are grouped by key ("layout", "export", …); every submit under a
 key gets a new generation number and only the newest generation's result is
-delivered, so a stale layout never overwrites a newer one.
+delivered, so a stale layout never overwrites a newer one.  A job still
+queued when it is superseded does not run at all, and a cancellable job that
+runs Graphviz in its helper process has that process killed when it is
+cancelled or superseded (chart.dot.cancellation), so a stale 40 s layout of
+a 10,000-unit chart does not hold the single layout thread.
 """
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from iomviewer.chart import dot  # stdlib only on import: no Graphviz loaded here
 
 log = logging.getLogger(__name__)
 
@@ -55,16 +61,20 @@ class _Signals(QObject):
 
 class _Job(QRunnable):
     def __init__(self, signals: _Signals, key: str, generation: int, fn: Callable[..., Any],
-                 args: tuple, token: CancelToken | None) -> None:
+                 args: tuple, token: CancelToken | None, is_current: Callable[[], bool]) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._signals, self._key, self._gen = signals, key, generation
         self._fn, self._args, self._token = fn, args, token
+        self._is_current = is_current
 
     def run(self) -> None:  # worker thread
         try:
+            if not self._is_current() or (self._token is not None and self._token.cancelled):
+                raise Cancelled()  # superseded while it queued: nobody wants its result
             if self._token is not None:
-                result = self._fn(*self._args, token=self._token)
+                with dot.cancellation(lambda: self._token.cancelled):
+                    result = self._fn(*self._args, token=self._token)
             else:
                 result = self._fn(*self._args)
         except BaseException as exc:  # reported, never lost in a thread (Cancelled too:
@@ -109,7 +119,8 @@ class TaskRunner(QObject):
             self._tokens[key] = token
         was_busy = self.is_busy(key)
         self._pending[key] = self._pending.get(key, 0) + 1
-        self._pool.start(_Job(self._signals, key, generation, fn, args, token))
+        self._pool.start(_Job(self._signals, key, generation, fn, args, token,
+                              lambda k=key, g=generation: self._generation.get(k) == g))
         if not was_busy:
             self.busy_changed.emit(key, True)
         return generation
