@@ -90,18 +90,23 @@ class StallReporter:
     def _run(self) -> None:
         import traceback
 
+        episode: list[str] = []
         while True:
-            time.sleep(0.02)
-            if time.perf_counter() - self.watch.last > 0.06:
+            time.sleep(0.01)
+            late = time.perf_counter() - self.watch.last
+            if late > 0.05:
                 frame = sys._current_frames().get(self.main)
                 if frame is not None:
-                    where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
-                                       for f in reversed(traceback.extract_stack(frame)[-5:]))
-                    self.stacks[where] = self.stacks.get(where, 0) + 1
+                    episode.append(" < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                              for f in reversed(traceback.extract_stack(frame)[-6:])))
+            elif episode:
+                where = max(set(episode), key=episode.count)
+                self.stacks[f"{len(episode) * 10 + 50} ms, mostly in {where}"] = len(episode)
+                episode = []
 
     def report(self) -> None:
-        for where, n in sorted(self.stacks.items(), key=lambda kv: -kv[1])[:15]:
-            print(f"stalled {20 * n:5d} ms in {where}", file=sys.stderr)
+        for where, _n in sorted(self.stacks.items(), key=lambda kv: -kv[1])[:10]:
+            print(f"stall of ~{where}", file=sys.stderr)
 
 
 def _rss_mb() -> float:
@@ -144,10 +149,62 @@ def probe_bare() -> dict:
     return {"idle_gap_ms": watch.reset(), "peak_rss_mb": _rss_mb()}
 
 
+def _index_steps(edition):
+    from iomviewer.core.search import SearchIndex
+
+    index = yield from SearchIndex.steps(edition)
+    return edition.id, index
+
+
+def slice_index_build() -> None:
+    """--sliced-index: build the search index on the GUI thread in slices, as proposed for
+    main_window (task_runner.submit_sliced("index", _index_steps, edition))."""
+    from iomviewer.ui.workers import TaskRunner
+
+    submit = TaskRunner.submit
+
+    def patched(self, key, fn, *args, **kw):
+        if key == "index" and getattr(fn, "__name__", "") == "_build_search_index":
+            return self.submit_sliced(key, _index_steps, *args)
+        return submit(self, key, fn, *args, **kw)
+
+    TaskRunner.submit = patched
+
+
+def freeze_long_lived() -> None:
+    """--freeze: move the dataset and each new search index out of the cycle collector's
+    reach (gc.freeze), as proposed for app.py and main_window."""
+    import gc
+
+    from iomviewer.ui import app as app_module
+    from iomviewer.ui.main_window import MainWindow
+
+    initial = app_module._initial_dataset
+
+    def loaded(path):
+        result = initial(path)
+        gc.collect(1)
+        gc.freeze()
+        return result
+
+    app_module._initial_dataset = loaded
+    finished = MainWindow._on_task_finished
+
+    def on_task_finished(self, key, result):
+        finished(self, key, result)
+        if key in ("index", "load"):
+            gc.collect(1)
+            gc.freeze()
+
+    MainWindow._on_task_finished = on_task_finished
+
+
 def probe_app(data: str | None, full: bool, cancel: bool, timeout: float) -> dict:
     from iomviewer.chart import dot
-    from iomviewer.ui.app import _initial_dataset, create_app
+    from iomviewer.ui import app as app_module
     from iomviewer.ui.main_window import MainWindow
+
+    create_app, _initial_dataset = app_module.create_app, app_module._initial_dataset
 
     app, settings, errors = create_app()
     dataset, _ = _initial_dataset(data)
@@ -233,13 +290,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--cancel", action="store_true")
     parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("--switch-interval", type=float, help="sys.setswitchinterval (s), to try")
+    parser.add_argument("--sliced-index", action="store_true",
+                        help="build the search index in GUI-thread slices (change proposed for main_window)")
+    parser.add_argument("--freeze", action="store_true",
+                        help="gc.freeze() the dataset and each search index (change proposed for app/main_window)")
     args = parser.parse_args(argv)
-    if args.switch_interval:
-        sys.setswitchinterval(args.switch_interval)
     home = tempfile.mkdtemp(prefix="iomviewer-probe-")
     for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         os.environ[var] = home
+    if args.sliced_index:
+        slice_index_build()
+    if args.freeze:
+        freeze_long_lived()
     result = probe_bare() if args.bare else probe_app(args.data, args.full, args.cancel, args.timeout)
     print(json.dumps(result), flush=True)
     return 0

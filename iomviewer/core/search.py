@@ -32,7 +32,7 @@ import bisect
 import heapq
 import logging
 from dataclasses import dataclass, field as dc_field
-from typing import Iterable
+from typing import Generator, Iterable, Iterator
 
 from iomviewer.core.model import Edition, Unit
 from iomviewer.core.text import STOP_WORDS, iter_words, normalize, tokenize, words
@@ -89,10 +89,31 @@ class _Match:
 _NO_MATCH = _Match()
 
 
+# Units indexed between two yields of SearchIndex.steps (~3 ms of work each).
+STEP_UNITS = 25
+
+
 class SearchIndex:
     """Answer queries over one edition; build once, query many times."""
 
     def __init__(self, edition: Edition) -> None:
+        for _ in self._build(edition):
+            pass
+
+    @classmethod
+    def steps(cls, edition: Edition, chunk: int = STEP_UNITS) -> Generator[None, None, "SearchIndex"]:
+        """Build the index in small steps: yields between chunks of units, returns the index.
+
+        A GUI drives it in short slices between events (workers.TaskRunner.submit_sliced):
+        built in a worker thread instead, 10,000 units keep the GIL busy for a
+        second and the window, which needs the GIL for every call into Python,
+        stalls for 0.4-0.7 s at a time.
+        """
+        index = cls.__new__(cls)
+        yield from index._build(edition, chunk)
+        return index
+
+    def _build(self, edition: Edition, chunk: int = 0) -> Iterator[None]:
         from rapidfuzz import process  # 35 ms to import: paid by the build, not the first key
         from rapidfuzz.distance import OSA
 
@@ -106,6 +127,8 @@ class SearchIndex:
         self._ids = {u.id.casefold(): i for i, u in enumerate(self._units)}
         cache: dict[str, str] = {}  # raw word -> folded: most words recur, folding is the cost
         for i, unit in enumerate(self._units):
+            if chunk and i % chunk == chunk - 1:
+                yield
             seen: set[str] = set()
             for tier, texts in enumerate(_field_texts(unit)):
                 found: set[str] = set()
@@ -123,6 +146,8 @@ class SearchIndex:
         vocabulary: set[str] = set()
         for postings in self._postings:
             vocabulary.update(postings)
+        if chunk:
+            yield
         self._vocabulary = sorted(vocabulary)
         self._by_length: dict[int, list[str]] = {}
         for word in self._vocabulary:
