@@ -110,6 +110,17 @@ class StallReporter:
 
 
 def _rss_mb() -> float:
+    """Peak RSS of this process (VmHWM: ru_maxrss would carry the parent's peak over exec)."""
+    return peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -159,9 +159,13 @@ def _drop_helper(helper: _Helper) -> None:
 
 
 def warm_up() -> None:
-    """Start the helper process now (in the background) so the first big layout is not slowed."""
+    """Start the helper process now, from a background thread, so the first big layout is not slowed.
+
+    Starting it forks twice (the helper and multiprocessing's resource
+    tracker): 100 ms of the GUI thread when called there directly.
+    """
     if _enabled:
-        _get_helper()
+        threading.Thread(target=_get_helper, name="iomviewer-dot-warm-up", daemon=True).start()
 
 
 def shutdown() -> None:
