@@ -42,7 +42,7 @@ def start(qtbot, win, a=A, b=B):
 def test_compare_mode_is_shown_as_a_mode_and_left_cleanly(qtbot, window):
     before_title = window.windowTitle()
     start(qtbot, window)
-    assert window.compare_bar.isVisible() and "→" in window.compare_label.text()
+    assert window.compare_bar.isVisible() and "→" in window.compare_bar.label.text()
     assert window.change_list.isVisible()
     assert window.actions_.leave_compare.isEnabled()
     assert window.edition.id == f"{A}..{B}"
@@ -138,3 +138,19 @@ def test_compare_state_is_not_saved_as_the_edition(qtbot, window, settings):
     # Choosing an edition in the toolbar leaves compare mode.
     window.set_edition("structure-2021")
     assert window.comparison is None and window.edition.id == "structure-2021"
+
+
+def test_fold_unchanged_and_swap_leave_normal_mode_untouched(qtbot, window):
+    start(qtbot, window)
+    window.compare_bar.fold_button.setChecked(True)
+    assert "bureau-executif" in window.chart_controller.options.collapsed
+    qtbot.waitUntil(lambda: window.chart.node_item("bureau-regional-bangkok") is not None
+                    and window.chart.node_item("conseillers-regionaux-principaux") is None, timeout=20000)
+    window.compare_bar.swap_button.click()
+    assert (window.comparison.diff.a, window.comparison.diff.b) == (B, A)
+    assert "ajoutée" not in window.compare_bar.label.text()
+    assert window.comparison.changes.marks_of("bureau-chef-cabinet") == ("removed",)
+    assert "bureau-executif" in window.chart_controller.options.collapsed  # still folded after the swap
+    window.leave_compare()
+    assert window.chart_controller.options.collapsed == frozenset()
+    assert window.edition.id == B

@@ -98,7 +98,7 @@ class Actions(QObject):
         self.leave_compare = act(self.tr("&Quitter la comparaison"), shortcut="Ctrl+Shift+W",
                                  tip=self.tr("Revenir à une seule édition"))
         self.leave_compare.setEnabled(False)
-        self.changes_only = act(self.tr("C&hangements seulement"), checkable=True, shortcut="Ctrl+Shift+H",
+        self.changes_only = act(self.tr("Changeme&nts seulement"), checkable=True, shortcut="Ctrl+Shift+H",
                                 tip=self.tr("N'afficher dans l'arbre que les unités qui ont changé"))
         self.changes_only.setEnabled(False)
         self.lang_fr = act("Français", checkable=True)

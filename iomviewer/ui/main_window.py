@@ -14,14 +14,12 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSpinBox,
     QSplitter,
     QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from iomviewer import __version__
 from iomviewer.core.model import Dataset, Edition
 from iomviewer.ui.actions import Actions
 from iomviewer.ui.change_list import ChangeListPanel
+from iomviewer.ui.compare_mode import CompareBar, CompareMode
 from iomviewer.ui.chart_controller import ChartController
 from iomviewer.ui.chart_legend import ChartLegend
 from iomviewer.ui.chart_view import ChartView
@@ -66,13 +65,12 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.dataset = dataset
         self.edition = dataset.edition()
-        self.comparison = None  # core.compare.Comparison while comparing two editions
         self._base_edition_id = self.edition.id  # the edition shown outside compare mode
         self.history = NavigationHistory()
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
         self.persist_settings = True  # off for --smoke-test: a check must not change the user's layout
-        self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
+        self.reset_title()
 
         self.layout_runner = TaskRunner(self)  # Graphviz: one job at a time
         self.task_runner = TaskRunner(self)  # search index, file loading
@@ -84,10 +82,14 @@ class MainWindow(QMainWindow):
         self.actions_.build_menus(self.menuBar())
         self._build_toolbar()
         self.chart_controller = ChartController(self.layout_runner, self)
+        self.compare_mode = CompareMode(self)
         self._connect()
         self._restore_options()
         self._apply_dataset(dataset, self.settings.get("data/edition") or None)
         QApplication.instance().installEventFilter(self)
+
+    def reset_title(self) -> None:
+        self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
 
     # --- construction ------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -115,7 +117,7 @@ class MainWindow(QMainWindow):
         self.notice.setWordWrap(True)
         self.notice.setVisible(False)
         self.notice.setStyleSheet("QLabel { background: #fff4d6; color: #4a3b00; padding: 4px 8px; }")
-        self.compare_bar = self._build_compare_bar()
+        self.compare_bar = CompareBar(self.actions_.leave_compare)
         centre = QWidget()
         middle = QVBoxLayout(centre)
         middle.setContentsMargins(0, 0, 0, 0)
@@ -136,29 +138,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.zoom_label = QLabel()
         self.statusBar().addPermanentWidget(self.zoom_label)
-
-    def _build_compare_bar(self) -> QWidget:
-        """The banner that says compare mode is on, what is compared, and how to leave."""
-        bar = QWidget()
-        bar.setObjectName("compare-bar")
-        bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        bar.setStyleSheet("QWidget#compare-bar { background: #dbe9f7; border-bottom: 1px solid #8fb3d9; }"
-                          " QWidget#compare-bar QLabel { color: #0b2f5c; }")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(8, 3, 4, 3)
-        self.compare_label = QLabel()
-        self.compare_label.setWordWrap(True)
-        self.compare_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.swap_button = QToolButton()
-        self.swap_button.setText(self.tr("Échanger A et B"))
-        self.swap_button.clicked.connect(self.swap_compare)
-        leave = QToolButton()
-        leave.setDefaultAction(self.actions_.leave_compare)
-        row.addWidget(self.compare_label, 1)
-        row.addWidget(self.swap_button)
-        row.addWidget(leave)
-        bar.setVisible(False)
-        return bar
 
     def _build_toolbar(self) -> None:
         a = self.actions_
@@ -210,7 +189,7 @@ class MainWindow(QMainWindow):
         a.expand_all.triggered.connect(self.chart_controller.expand_all)
         a.compare.triggered.connect(self.open_compare_dialog)
         a.leave_compare.triggered.connect(self.leave_compare)
-        a.changes_only.toggled.connect(self._set_changes_only)
+        a.changes_only.toggled.connect(self.compare_mode.set_changes_only)
         self.change_list.unit_activated.connect(lambda uid: self.select_unit(uid, origin="changes"))
         a.lang_fr.triggered.connect(lambda: self.language_change_requested.emit("fr"))
         a.lang_en.triggered.connect(lambda: self.language_change_requested.emit("en"))
@@ -285,7 +264,7 @@ class MainWindow(QMainWindow):
     def set_edition(self, edition_id: str) -> None:
         """Show one edition (leaving compare mode if it is on)."""
         edition = self.dataset.edition(edition_id)
-        self._end_compare_state()
+        self.compare_mode.end()
         self._base_edition_id = edition.id
         self._show_edition(edition)
 
@@ -342,64 +321,22 @@ class MainWindow(QMainWindow):
 
     def start_compare(self, a: str, b: str) -> bool:
         """Show what changed from edition a to edition b; False (and a message) if they cannot be compared."""
-        from iomviewer.core.compare import build_comparison
-
-        missing = [e for e in (a, b) if not self.dataset.has_edition(e)]
-        if missing or a == b:
-            message = (self.tr("Édition inconnue : {0}").format(", ".join(missing)) if missing
-                       else self.tr("Choisissez deux éditions différentes."))
-            self.statusBar().showMessage(message, 10000)
+        comparison = self.compare_mode.start(a, b)
+        if comparison is None:
             return False
-        self._end_compare_state()
-        comparison = build_comparison(self.dataset, a, b)
-        self.comparison = comparison
-        marks = {uid: ms for uid, ms in comparison.changes.marks}
-        self.tree.set_marks(marks)
-        self.detail.set_comparison(comparison)
-        self.change_list.set_comparison(comparison)
-        counts = comparison.diff.counts()
-        real = sum(counts[k] for k in ("added", "removed", "renamed", "moved", "mandate_changed"))
-        ea, eb = comparison.a, comparison.b
-        self.compare_label.setText(self.tr("Comparaison : {0} → {1} — {2} changement(s)").format(
-            ea.period.label or ea.id, eb.period.label or eb.id, real))
-        self.compare_label.setToolTip(self.tr("A : {0}\nB : {1}").format(ea.label, eb.label))
-        self.compare_bar.setVisible(True)
-        self.change_list.setVisible(True)
-        self.actions_.leave_compare.setEnabled(True)
-        self.actions_.changes_only.setEnabled(True)
-        self.setWindowTitle(self.tr("iomviewer — Comparaison : {0} → {1}").format(a, b))
         self._show_edition(comparison.edition)
-        if self.actions_.changes_only.isChecked():
-            self._set_changes_only(True)
+        self.compare_mode.after_shown()
         return True
 
-    def swap_compare(self) -> None:
-        if self.comparison is not None:
-            self.start_compare(self.comparison.diff.b, self.comparison.diff.a)
-
     def leave_compare(self) -> None:
-        """Back to the edition shown before (compare mode leaves nothing behind)."""
+        """Back to the edition shown before compare mode."""
         if self.comparison is not None:
             self.set_edition(self._base_edition_id)
 
-    def _end_compare_state(self) -> None:
-        if self.comparison is None:
-            return
-        self.comparison = None
-        self.tree.set_filter_ids(None)
-        self.tree.set_marks({})
-        self.detail.set_comparison(None)
-        self.change_list.set_comparison(None)
-        self.compare_bar.setVisible(False)
-        self.change_list.setVisible(False)
-        self.actions_.leave_compare.setEnabled(False)
-        self.actions_.changes_only.setEnabled(False)
-        self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
-
-    def _set_changes_only(self, on: bool) -> None:
-        if self.comparison is None:
-            return
-        self.tree.set_filter_ids(self.comparison.changed_ids() if on else None)
+    @property
+    def comparison(self):
+        """The core.compare.Comparison shown, or None outside compare mode."""
+        return self.compare_mode.comparison
 
     # --- selection -----------------------------------------------------------------
     def select_unit(self, unit_id: str | None, *, origin: str = "code", record: bool = True) -> bool:

@@ -13,12 +13,14 @@ tree, the chart and the detail pane works on ids, never on widgets.
 from __future__ import annotations
 
 import html
+import re
 from collections import defaultdict
 from typing import Iterable
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPen, QPixmap
 
+from iomviewer.chart.build import clean_text
 from iomviewer.chart.style import CHANGE_STYLES, HIGHLIGHT_FILL, TEXT_COLOR, kind_style
 from iomviewer.core.model import Edition
 from iomviewer.ui.i18n import kind_label
@@ -32,6 +34,8 @@ MarksRole = Qt.ItemDataRole.UserRole + 5  # tuple[str, ...]: every change mark o
 MARKS = ("added", "renamed", "moved", "removed", "mandate_changed")
 REMOVED_COLOR = "#767676"  # grey that still reads at 4.5:1 on white
 ICON_SIZE = 16
+# A name with a control character, a line/paragraph separator or doubled spaces.
+_NEEDS_CLEANING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]|  ").search
 
 _HIGHLIGHT_ROLES = [HighlightRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole,
                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
@@ -280,7 +284,7 @@ class UnitTreeModel(QAbstractItemModel):
         unit = self._edition.unit(node.unit_id)
         R = Qt.ItemDataRole
         if role == R.DisplayRole:
-            return unit.name
+            return self._display_name(unit.name)
         if role == R.DecorationRole:
             marks = self._marks.get(unit.id)
             key = (unit.kind, marks[0] if marks else "")
@@ -304,7 +308,7 @@ class UnitTreeModel(QAbstractItemModel):
         if role == R.ToolTipRole:
             return self._tooltip(node)
         if role == R.AccessibleTextRole:
-            return f"{unit.name}, {kind_label(unit.kind)}"
+            return f"{self._display_name(unit.name)}, {kind_label(unit.kind)}"
         if role == R.AccessibleDescriptionRole:
             return self._description(node)
         if role == R.FontRole:
@@ -323,6 +327,12 @@ class UnitTreeModel(QAbstractItemModel):
                 return self._removed_text
             return self._highlight_text if unit.id in self._highlighted else None
         return None
+
+    @staticmethod
+    def _display_name(name: str) -> str:
+        # Control characters and line separators cannot be shown in a row, and a
+        # newline would break it: spaces, as the chart's boxes do (build.clean_text).
+        return clean_text(name) if _NEEDS_CLEANING(name) else name
 
     def _first_mark(self, unit_id: str) -> str | None:
         marks = self._marks.get(unit_id)
