@@ -111,6 +111,8 @@ def word_diff(old: str, new: str) -> list[WordOp]:
     """Diff two texts word by word; runs of the same kind are merged."""
     a, b = tokenize_words(old), tokenize_words(new)
     ka, kb = [_token_key(t) for t in a], [_token_key(t) for t in b]
+    if ka == kb:  # most mandates do not change between editions: no matcher (it is O(n·m) on spaces)
+        return [WordOp("equal", new, old if old != new else None)] if new else []
     # autojunk=False: its popularity heuristic treats frequent tokens (spaces,
     # "de", "la") as junk once a text passes 200 tokens, which shreds the diff.
     matcher = difflib.SequenceMatcher(None, ka, kb, autojunk=False)
