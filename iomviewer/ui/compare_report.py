@@ -3,8 +3,8 @@
 Used by ``iomviewer diff A B --format pdf``.  The chart page is the exporter's
 own (Graphviz, vector), folded to the changed branches so its names stay
 readable; the text pages are ``core.report.diff_to_html`` set by Qt's rich
-text engine (QTextDocument → QPdfWriter, QtGui only: no widget, and the
-offscreen platform when no application exists).  pypdf joins the two.
+text engine (QTextDocument → QPdfWriter: no widget is shown, and the
+offscreen platform is used when no application exists).  pypdf joins the two.
 """
 from __future__ import annotations
 
@@ -21,14 +21,20 @@ _BODY_PT = 9.5
 
 
 def _gui_application():
-    """A QGuiApplication for fonts and text layout; offscreen when the process has none."""
-    from PySide6.QtGui import QGuiApplication
+    """An application for fonts and text layout; offscreen when the process has none.
 
-    app = QGuiApplication.instance()
+    A QApplication, not a QGuiApplication: the process (a test run, a script)
+    may later want widgets, and Qt aborts when a widget is created under a
+    bare QGuiApplication.
+    """
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    app = QCoreApplication.instance()
     if app is None:
         # A command-line run has no window: never ask for a display.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["iomviewer"])
+        app = QApplication(["iomviewer"])
     return app
 
 
