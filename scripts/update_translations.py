@@ -2,7 +2,7 @@
 
     python scripts/update_translations.py           # lupdate: collect tr() strings into resources/i18n/*.ts
     python scripts/update_translations.py --release # lrelease: compile the .ts into the shipped .qm
-    python scripts/update_translations.py --fill strings.tsv  # translations as context<TAB>French<TAB>English
+    python scripts/update_translations.py --fill strings.tsv  # context<TAB>French<TAB>English, \\n for newlines
 
 The source language is French; resources/i18n/iomviewer_en.ts holds English.
 Edit it with pyside6-linguist (or by hand), then run --release.
@@ -59,7 +59,7 @@ def fill(tsv: Path, lang: str = "en") -> int:
     wanted = {}
     for line in tsv.read_text(encoding="utf-8").splitlines():
         if line.strip():
-            context, source, english = line.split("\t")
+            context, source, english = (part.replace("\\n", "\n") for part in line.split("\t"))
             wanted[(context, source)] = english
     ts = I18N / f"iomviewer_{lang}.ts"
     tree = ET.parse(ts)

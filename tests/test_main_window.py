@@ -164,6 +164,19 @@ def test_smoke_test_and_select_from_the_command_line(tmp_path):
     assert proc.returncode == 2 and "aucune unité" in proc.stderr
 
 
+def test_smoke_test_opens_a_comparison_from_the_command_line(tmp_path):
+    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--compare", "structure-2021",
+                           "revision-2022"], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "édition structure-2021..revision-2022" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--compare", "structure-2021",
+                           "structure-2021"], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 2 and "comparaison impossible" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_legend_lists_the_kinds_shown(qtbot, window):
     assert window.legend.isVisible()
     text = window.legend.text()

@@ -33,6 +33,7 @@ from typing import Any, Callable
 from iomviewer.chart import pages as P
 from iomviewer.chart import style
 from iomviewer.chart.build import ChartOptions, build_graph, clean_text, html_escape, scope_units
+from iomviewer.core.compare import comparison_of
 from iomviewer.core.files import atomic_write_bytes
 from iomviewer.core.model import Dataset, Edition
 
@@ -185,7 +186,9 @@ def default_title(dataset: Dataset, edition: Edition) -> str:
 def default_subtitle(edition: Edition, options: ChartOptions) -> str:
     """The edition (with its period, said once), after the branch's path when there is one."""
     label = clean_text(edition.label)
-    if edition.period.label and edition.period.label not in label:
+    # A comparison's period is "p1 → p2", its label names both editions with theirs.
+    periods = [p.strip() for p in edition.period.label.split("→") if p.strip()]
+    if periods and not all(p in label for p in periods):
         label = f"{label} · {edition.period.label}"
     if options.root and options.root in edition and options.root != edition.root.id:
         return f"{_branch_path(edition, options.root)} · {label}"
@@ -284,8 +287,15 @@ def _legend_entries(graph: Any, edition: Edition, options: ChartOptions, highlig
     words = _words(options.lang)
     if highlighted & set(shown):
         entries.append(_LegendEntry(words["search"], style.HIGHLIGHT_FILL, style.HIGHLIGHT_BORDER))
-    if options.show_links and any(e.attr.get("constraint") == "false" for e in graph.edges()):
+    classes = [((e.attr.get("class") or "").split(), e.attr.get("constraint")) for e in graph.edges()]
+    old_parent = any("old-parent" in names for names, _ in classes)  # a comparison's former line of authority
+    if options.show_links and any(c == "false" and "old-parent" not in names for names, c in classes):
         entries.append(_LegendEntry(words["link"], None, style.LINK_COLOR, "- - ›"))
+    changes = comparison_of(edition)  # a comparison chart: its change marks, after the kinds
+    if changes is not None:
+        marks = {m for uid in shown for m in changes.marks_of(uid)}
+        for label, fill, border, symbol in style.change_legend_items(marks, options.lang, old_parent):
+            entries.append(_LegendEntry(label, fill, border, symbol if fill is None else ""))
     if not entries:
         return entries
     font = (LEGEND_PT, False)

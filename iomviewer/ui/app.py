@@ -132,6 +132,13 @@ def run_gui(args: Namespace) -> int:
             print(f"iomviewer : édition inconnue « {args.edition} »", file=sys.stderr)
             if args.smoke_test:
                 return 2
+    if getattr(args, "compare", None):
+        a, b = args.compare
+        if not window.start_compare(a, b):
+            print(f"iomviewer : comparaison impossible « {a} » → « {b} » "
+                  f"(éditions : {', '.join(e.id for e in dataset.editions)})", file=sys.stderr)
+            if args.smoke_test:
+                return 2
     if not _select_initial(window, args.select, settings.get("data/selection")) and args.smoke_test and args.select:
         print(f"iomviewer : aucune unité « {args.select} »", file=sys.stderr)
         return 2

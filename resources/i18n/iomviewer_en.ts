@@ -160,6 +160,30 @@
         <translation>Show all collapsed units</translation>
     </message>
     <message>
+        <source>Co&amp;mparer les éditions…</source>
+        <translation>Compare E&amp;ditions…</translation>
+    </message>
+    <message>
+        <source>Montrer ce qui a changé entre deux éditions</source>
+        <translation>Show what changed between two editions</translation>
+    </message>
+    <message>
+        <source>&amp;Quitter la comparaison</source>
+        <translation>Leave Com&amp;parison</translation>
+    </message>
+    <message>
+        <source>Revenir à une seule édition</source>
+        <translation>Go back to a single edition</translation>
+    </message>
+    <message>
+        <source>Changeme&amp;nts seulement</source>
+        <translation>C&amp;hanges Only</translation>
+    </message>
+    <message>
+        <source>N&apos;afficher dans l&apos;arbre que les unités qui ont changé</source>
+        <translation>Show only the units that changed in the tree</translation>
+    </message>
+    <message>
         <source>À &amp;propos d&apos;iomviewer</source>
         <translation>&amp;About iomviewer</translation>
     </message>
@@ -204,6 +228,70 @@
     </message>
 </context>
 <context>
+    <name>ChangeListPanel</name>
+    <message>
+        <source>Ajoutées</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <source>Supprimées</source>
+        <translation>Removed</translation>
+    </message>
+    <message>
+        <source>Renommées</source>
+        <translation>Renamed</translation>
+    </message>
+    <message>
+        <source>Déplacées</source>
+        <translation>Moved</translation>
+    </message>
+    <message>
+        <source>Mandat modifié</source>
+        <translation>Mandate changed</translation>
+    </message>
+    <message>
+        <source>Hors du champ de l&apos;édition B (partielle)</source>
+        <translation>Outside edition B (partial)</translation>
+    </message>
+    <message>
+        <source>Hors du champ de l&apos;édition A (partielle)</source>
+        <translation>Outside edition A (partial)</translation>
+    </message>
+    <message>
+        <source>{0} (anc. « {1} »)</source>
+        <translation>{0} (formerly “{1}”)</translation>
+    </message>
+    <message>
+        <source>{0} : {1} → {2}</source>
+        <translation>{0}: {1} → {2}</translation>
+    </message>
+    <message>
+        <source>{0} changement(s) sur {1} unité(s)</source>
+        <translation>{0} change(s) in {1} unit(s)</translation>
+    </message>
+    <message>
+        <source>A : {0}
+B : {1}</source>
+        <translation>A: {0}
+B: {1}</translation>
+    </message>
+    <message>
+        <source>Liste des changements</source>
+        <translation>List of changes</translation>
+    </message>
+    <message>
+        <source>Changements groupés par nature puis par branche ; Entrée ou un clic sélectionne l&apos;unité</source>
+        <translation>Changes grouped by kind, then by branch; Enter or a click selects the unit</translation>
+    </message>
+</context>
+<context>
+    <name>ChartController</name>
+    <message>
+        <source>Grande organisation ({0} unités) : l&apos;organigramme montre {1} niveau(x) sous la racine ({2} unités). Choisissez une profondeur ou une branche pour en voir davantage.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ChartLegend</name>
     <message>
         <source>Légende de l&apos;organigramme</source>
@@ -212,6 +300,10 @@
 </context>
 <context>
     <name>ChartView</name>
+    <message>
+        <source>Annuler</source>
+        <translation type="unfinished">Cancel</translation>
+    </message>
     <message>
         <source>Organigramme</source>
         <translation>Org chart</translation>
@@ -235,6 +327,93 @@
     <message>
         <source>Mise en page…</source>
         <translation>Laying out…</translation>
+    </message>
+    <message>
+        <source>Dessin de l&apos;organigramme…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CompareBar</name>
+    <message>
+        <source>Échanger A et B</source>
+        <translation>Swap A and B</translation>
+    </message>
+    <message>
+        <source>Comparer dans l&apos;autre sens</source>
+        <translation>Compare the other way round</translation>
+    </message>
+    <message>
+        <source>Replier l&apos;inchangé</source>
+        <translation>Fold Unchanged</translation>
+    </message>
+    <message>
+        <source>Replier dans l&apos;organigramme les branches où rien n&apos;a changé</source>
+        <translation>Collapse the chart’s branches where nothing changed</translation>
+    </message>
+    <message>
+        <source>Comparaison : {0} → {1} — {2} changement(s)</source>
+        <translation>Comparison: {0} → {1} — {2} change(s)</translation>
+    </message>
+    <message>
+        <source>A : {0}
+B : {1}</source>
+        <translation>A: {0}
+B: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>CompareDialog</name>
+    <message>
+        <source>Comparer les éditions</source>
+        <translation>Compare Editions</translation>
+    </message>
+    <message>
+        <source> (partielle)</source>
+        <translation> (partial)</translation>
+    </message>
+    <message>
+        <source>Édition A, la plus ancienne</source>
+        <translation>Edition A, the older one</translation>
+    </message>
+    <message>
+        <source>Édition B, la plus récente</source>
+        <translation>Edition B, the newer one</translation>
+    </message>
+    <message>
+        <source>&amp;Échanger A et B</source>
+        <translation>&amp;Swap A and B</translation>
+    </message>
+    <message>
+        <source>Édition &amp;A (avant) :</source>
+        <translation>Edition &amp;A (before):</translation>
+    </message>
+    <message>
+        <source>Édition &amp;B (après) :</source>
+        <translation>Edition &amp;B (after):</translation>
+    </message>
+    <message>
+        <source>&amp;Comparer</source>
+        <translation>&amp;Compare</translation>
+    </message>
+    <message>
+        <source>Choisissez deux éditions différentes.</source>
+        <translation>Choose two different editions.</translation>
+    </message>
+</context>
+<context>
+    <name>CompareMode</name>
+    <message>
+        <source>Édition inconnue : {0}</source>
+        <translation>Unknown edition: {0}</translation>
+    </message>
+    <message>
+        <source>Choisissez deux éditions différentes.</source>
+        <translation>Choose two different editions.</translation>
+    </message>
+    <message>
+        <source>iomviewer — Comparaison : {0} → {1}</source>
+        <translation>iomviewer — Comparison: {0} → {1}</translation>
     </message>
 </context>
 <context>
@@ -592,6 +771,10 @@
         <translation> (partial)</translation>
     </message>
     <message>
+        <source>Comparaison avec une édition partielle : une unité qu&apos;elle ne décrit pas n&apos;est ni ajoutée ni supprimée (bordure pointillée).</source>
+        <translation>Comparison with a partial edition: a unit it does not describe is neither added nor removed (dotted border).</translation>
+    </message>
+    <message>
         <source>Édition partielle : {0}</source>
         <translation>Partial edition: {0}</translation>
     </message>
@@ -763,6 +946,66 @@
         <translation>Mandate — changes</translation>
     </message>
     <message>
+        <source>ajoutée dans B</source>
+        <translation>added in B</translation>
+    </message>
+    <message>
+        <source>supprimée dans B</source>
+        <translation>removed in B</translation>
+    </message>
+    <message>
+        <source>renommée</source>
+        <translation>renamed</translation>
+    </message>
+    <message>
+        <source>déplacée</source>
+        <translation>moved</translation>
+    </message>
+    <message>
+        <source>mandat modifié</source>
+        <translation>mandate changed</translation>
+    </message>
+    <message>
+        <source>hors du champ de l&apos;édition B, partielle : son absence n&apos;est pas une suppression</source>
+        <translation>outside partial edition B: its absence is not a removal</translation>
+    </message>
+    <message>
+        <source>hors du champ de l&apos;édition A, partielle : sa présence n&apos;est pas un ajout</source>
+        <translation>outside partial edition A: its presence is not an addition</translation>
+    </message>
+    <message>
+        <source>aucun rattachement</source>
+        <translation>no parent</translation>
+    </message>
+    <message>
+        <source>Pas de changement entre les deux éditions</source>
+        <translation>No change between the two editions</translation>
+    </message>
+    <message>
+        <source>Nom dans A : « {0} » ; dans B : « {1} »</source>
+        <translation>Name in A: “{0}”; in B: “{1}”</translation>
+    </message>
+    <message>
+        <source>Rattachement dans A :</source>
+        <translation>Under, in A:</translation>
+    </message>
+    <message>
+        <source>Rattachement dans B :</source>
+        <translation>Under, in B:</translation>
+    </message>
+    <message>
+        <source>Autre lecture : l&apos;édition partielle place l&apos;unité plus haut sans décrire les niveaux intermédiaires ; les deux rattachements sont montrés, aucun n&apos;est choisi.</source>
+        <translation>Alternative reading: the partial edition places the unit higher up without describing the levels in between; both lines of authority are shown, neither is chosen.</translation>
+    </message>
+    <message>
+        <source>Comparaison : {0} → {1}</source>
+        <translation>Comparison: {0} → {1}</translation>
+    </message>
+    <message>
+        <source>A : {0} ; B : {1}</source>
+        <translation>A: {0}; B: {1}</translation>
+    </message>
+    <message>
         <source>Unités rattachées ({0})</source>
         <translation>Subordinate units ({0})</translation>
     </message>
@@ -852,6 +1095,14 @@
     <message>
         <source>mandat modifié</source>
         <translation>mandate changed</translation>
+    </message>
+    <message>
+        <source>hors du champ de l&apos;édition B</source>
+        <translation>outside edition B</translation>
+    </message>
+    <message>
+        <source>hors du champ de l&apos;édition A</source>
+        <translation>outside edition A</translation>
     </message>
     <message>
         <source>niveau {0}</source>
