@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from iomviewer.core.model import Dataset
@@ -22,6 +23,9 @@ def show_dataset_problems(parent: QWidget | None, exc: BaseException, path: str 
     lines = problem_lines(exc)
     path = path or getattr(exc, "path", None) or ""
     box = QMessageBox(parent)
+    # The file's name and its problems quote the file: plain text, or "<img…>"
+    # in a key would be drawn as markup (QMessageBox guesses rich text).
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(QApplication.translate("Dialogs", "Jeu de données invalide"))
     box.setText(QApplication.translate("Dialogs", "Le fichier {0} ne peut pas être ouvert : {1} problème(s). "

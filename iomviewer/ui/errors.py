@@ -2,71 +2,122 @@
 
 PySide6 hands exceptions raised in slots and event handlers to sys.excepthook;
 this hook writes the traceback to the log file, shows a short message and
-lets the event loop go on.  `--smoke-test` asks how many were caught.
+lets the event loop go on.  Exceptions in plain Python threads come through
+threading.excepthook and are treated the same way.  `--smoke-test` asks how
+many were caught.
 """
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QStandardPaths, QTimer
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 log = logging.getLogger(__name__)
 
+LOG_NAME = "iomviewer.log"
+# A slot that fails on every paint would otherwise open a dialog per frame.
+_MAX_DIALOGS = 3
+
 
 def log_folder() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    """The platform's folder for an app's logs.
+
+    Qt has no LogLocation; StateLocation (Qt 6.7+) is XDG_STATE_HOME/<app> on
+    Linux, where the XDG spec puts logs.  Older Qt: the app's data folder.
+    """
+    where = getattr(QStandardPaths.StandardLocation, "StateLocation", None)
+    base = QStandardPaths.writableLocation(where) if where is not None else ""
+    if not base:
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
     return Path(base or ".") / "logs"
 
 
 class ErrorHandler:
-    """Install as sys.excepthook; counts what it caught."""
+    """Install as sys.excepthook (and threading.excepthook); counts what it caught."""
 
     def __init__(self, show_dialogs: bool = True) -> None:
         self.caught: list[str] = []
         self.show_dialogs = show_dialogs
-        self._showing = False
+        self._showing: QMessageBox | None = None
+        self._shown = 0
         self._previous = sys.excepthook
+        self._previous_thread_hook = threading.excepthook
 
     def install(self) -> "ErrorHandler":
+        self._previous = sys.excepthook
+        self._previous_thread_hook = threading.excepthook
         sys.excepthook = self
+        threading.excepthook = self._thread_hook
         return self
 
     def uninstall(self) -> None:
         if sys.excepthook is self:
             sys.excepthook = self._previous
+        if getattr(threading.excepthook, "__self__", None) is self:
+            threading.excepthook = self._previous_thread_hook
+
+    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        # Record from the thread; the dialog (if any) is opened on the GUI thread by a queued timer.
+        self._record(args.exc_type, args.exc_value, args.exc_traceback, f" (fil {args.thread.name if args.thread else '?'})")
 
     def __call__(self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             QApplication.quit()
             return
-        text = "".join(traceback.format_exception(kind, exc, tb))
-        self.caught.append(text)
-        log.error("unhandled exception:\n%s", text)
-        if self.show_dialogs and not self._showing and QApplication.instance() is not None:
-            # Show it from the event loop, not from inside the failing slot.
-            QTimer.singleShot(0, lambda: self._show(exc))
+        self._record(kind, exc, tb)
 
-    def _show(self, exc: BaseException) -> None:
-        self._showing = True
+    def _record(self, kind, exc, tb, where: str = "") -> None:
         try:
-            box = QMessageBox(QApplication.activeWindow())
-            box.setIcon(QMessageBox.Icon.Warning)
-            box.setWindowTitle(QApplication.translate("ErrorHandler", "Erreur inattendue"))
-            box.setText(QApplication.translate(
-                "ErrorHandler", "Une erreur inattendue s'est produite ; l'application continue."))
-            box.setInformativeText(f"{type(exc).__name__}: {exc}"[:500])
-            box.setDetailedText(self.caught[-1] if self.caught else "")
-            log_file = log_folder() / "iomviewer.log"
-            box.setInformativeText(box.informativeText() + "\n\n" + QApplication.translate(
-                "ErrorHandler", "Détails dans le journal : {0}").format(str(log_file)))
-            box.exec()
-        finally:
-            self._showing = False
+            text = "".join(traceback.format_exception(kind, exc, tb))
+        except Exception:  # a broken __str__ must not break the handler
+            text = f"{getattr(kind, '__name__', kind)} (traceback indisponible)\n"
+        self.caught.append(text)
+        try:
+            log.error("unhandled exception%s:\n%s", where, text)
+        except Exception:
+            pass
+        app = QApplication.instance()
+        if self.show_dialogs and app is not None and self._showing is None and self._shown < _MAX_DIALOGS:
+            # Shown from the event loop, not from inside the failing slot; a
+            # zero timer with the app as context runs on the GUI thread.
+            QTimer.singleShot(0, app, lambda: self._show(exc))
+
+    def _show(self, exc: BaseException | None) -> QMessageBox | None:
+        if self._showing is not None:
+            return self._showing
+        self._shown += 1
+        box = QMessageBox(QApplication.activeWindow())
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message may quote data
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(QApplication.translate("ErrorHandler", "Erreur inattendue"))
+        box.setText(QApplication.translate(
+            "ErrorHandler", "Une erreur inattendue s'est produite ; l'application continue."))
+        try:
+            summary = f"{type(exc).__name__}: {exc}"[:500]
+        except Exception:
+            summary = type(exc).__name__
+        log_file = log_folder() / LOG_NAME
+        box.setInformativeText(summary + "\n\n" + QApplication.translate(
+            "ErrorHandler", "Détails dans le journal : {0}").format(str(log_file)))
+        box.setDetailedText(self.caught[-1] if self.caught else "")
+        box.setObjectName("unexpected-error")
+        box.finished.connect(self._closed)
+        self._showing = box
+        box.open()  # not exec(): no nested event loop inside an error path
+        return box
+
+    def _closed(self, _result: int = 0) -> None:
+        box, self._showing = self._showing, None
+        if box is not None:
+            box.deleteLater()
 
 
 def setup_logging(verbose: bool = False) -> Path | None:
@@ -76,11 +127,13 @@ def setup_logging(verbose: bool = False) -> Path | None:
     folder = log_folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(folder / "iomviewer.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = RotatingFileHandler(folder / LOG_NAME, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None  # an unwritable log folder must not stop the app
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    return folder / "iomviewer.log"
+    # A full disk or a removed log folder: logging reports it on stderr and goes on.
+    logging.raiseExceptions = False
+    return folder / LOG_NAME
