@@ -26,16 +26,18 @@ _MAX_DIALOGS = 3
 
 
 def log_folder() -> Path:
-    """The platform's folder for an app's logs.
+    """The platform's folder for the app's logs.
 
-    Qt has no LogLocation; StateLocation (Qt 6.7+) is XDG_STATE_HOME/<app> on
-    Linux, where the XDG spec puts logs.  Older Qt: the app's data folder.
+    Qt has no LogLocation; GenericStateLocation (Qt 6.7+) is XDG_STATE_HOME on
+    Linux, where the XDG spec puts logs.  Older Qt: the generic data folder.
+    The app's name is added here rather than taken from QCoreApplication:
+    logging starts before the application object is named.
     """
-    where = getattr(QStandardPaths.StandardLocation, "StateLocation", None)
+    where = getattr(QStandardPaths.StandardLocation, "GenericStateLocation", None)
     base = QStandardPaths.writableLocation(where) if where is not None else ""
     if not base:
-        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
-    return Path(base or ".") / "logs"
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(base or ".") / "iomviewer" / "logs"
 
 
 class ErrorHandler:
