@@ -114,6 +114,17 @@ def _rss_mb() -> float:
     return peak_rss_mb()
 
 
+def _helper_peak_mb(pid: int | None) -> float:
+    """Peak RSS of the dot helper process (0 when none runs)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if pid and line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def peak_rss_mb() -> float:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -256,16 +267,22 @@ def probe_app(data: str | None, full: bool, cancel: bool, timeout: float) -> dic
         watch.reset()
     controller = window.chart_controller
     if cancel and controller.auto_depth is not None:
+        steps: list[int] = []
+        controller.progress.connect(lambda done, total: steps.append(done))
         controller.show_everything()
-        _settle(app, 1.5)
-        pid = dot.helper_pid()
-        started = time.perf_counter()
-        controller.cancel()
-        out["cancel_s"] = _wait(app, lambda: not window.layout_runner.is_busy("layout"), timeout)
-        out["cancel_killed_helper"] = pid is not None and dot.helper_pid() != pid
+        # Cancel while dot runs: one second after the graph is built and sent to the helper.
+        _wait(app, lambda: 1 in steps or not window.layout_runner.is_busy("layout"), timeout)
+        _settle(app, 1.0)
+        if window.layout_runner.is_busy("layout"):
+            pid = dot.helper_pid()
+            controller.cancel()
+            out["cancel_s"] = _wait(app, lambda: not window.layout_runner.is_busy("layout"), timeout)
+            out["cancel_killed_helper"] = pid is not None and dot.helper_pid() != pid
         out["cancel_gap_ms"] = watch.reset()
         controller.set_auto_depth_enabled(True)
         _wait(app, idle, timeout)
+        _settle(app, 0.3)
+        watch.reset()
     if full:
         before = window.chart.chart_layout()
         started = time.perf_counter()
@@ -287,10 +304,10 @@ def probe_app(data: str | None, full: bool, cancel: bool, timeout: float) -> dic
         out["full_again_gap_ms"] = watch.reset()
     if why is not None:
         why.report()
+    out["helper_peak_rss_mb"] = _helper_peak_mb(dot.helper_pid())
     window.close()
     dot.shutdown()
     errors.uninstall()
-    out["helper_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return out
 
 

@@ -34,4 +34,14 @@ def test_benchmark_functions_run_on_a_small_organisation():
     search = bench.bench_search(edition, ["migration", "unite"])
     assert search["keystrokes"] == len("migration") + len("unite")
     layout = bench.bench_layout(edition, 1)
-    assert layout["ours_s"] > 0 and layout["raw_dot_s"] > 0
+    assert layout["ours_s"] > 0 and layout["raw_dot_s"] > 0 and layout["same_graph_dot_s"] > 0
+    assert layout["nodes"] == 120
+
+
+@pytest.mark.gui
+def test_gui_probe_watches_the_real_window():
+    """The probe opens the window on the bundled data, switches edition and reports (no time asserted)."""
+    result = bench.bench_gui(None, full=False)
+    assert result["startup_chart_units"] > 0 and result["auto_depth"] is None
+    for key in ("startup_gap_ms", "switch_gap_ms", "bare_gap_ms", "startup_rss_mb", "bare_rss_mb"):
+        assert result[key] > 0, key
