@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -229,3 +230,28 @@ def test_cache_can_be_turned_off_and_survives_unwritable_folder(tmp_path, monkey
     blocker.write_text("x")
     monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(blocker / "cache"))
     assert len(load_dataset(path).edition()) == 7
+
+
+def test_a_lying_cache_entry_cannot_skip_the_schema_check_into_a_traceback(tmp_path, monkeypatch):
+    from iomviewer.core import cache
+    from iomviewer.resources import schema_path
+
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
+    bad = variant(lambda d: d["editions"][0]["units"][3].pop("parent"))
+    path = write_doc(tmp_path, bad)
+    cache.put("validated", cache.key(path.read_bytes(), schema_path().read_bytes()))  # a poisoned entry
+    with pytest.raises(DatasetError) as info:
+        load_dataset(path)
+    assert any("parent" in str(p) and "$.editions[0].units[3]" in str(p) for p in info.value.problems)
+
+
+def test_a_file_whose_size_lies_is_still_capped(monkeypatch):
+    """/proc files say 0 bytes; the read itself stops one byte past the limit."""
+    from iomviewer.core import loading
+
+    if not Path("/proc/self/maps").exists():
+        pytest.skip("needs /proc")
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 100)
+    with pytest.raises(DatasetError) as info:
+        loading.read_bytes("/proc/self/maps")
+    assert "trop volumineux" in str(info.value)
