@@ -264,7 +264,12 @@ _MOUNT_SCRIPT = textwrap.dedent("""
     out["ro"] = export(os.path.join(ro, "chart.pdf"))
     from iomviewer.ui.settings import Settings
     s = Settings(QSettings(os.path.join(full, "sub", "settings.ini"), QSettings.Format.IniFormat))
-    s.set("data/edition", "x" * 200_000)
+    from PySide6.QtCore import QCoreApplication
+    app = QCoreApplication([])
+    s.set("data/edition", "x" * 200_000)  # Qt's own background write would cut the file short here
+    for _ in range(5):
+        app.processEvents()
+    s.set("data/selection", "y" * 100_000)
     s.sync()
     print(json.dumps(out))
 """)

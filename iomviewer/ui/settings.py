@@ -7,6 +7,8 @@ a corrupt or outdated value falls back to the default instead of crashing.
 Writing is checked too.  On a full disk QSettings (Qt 6.11) can leave the
 settings file cut short and still report NoError; so sync() reads the file
 back and, if it does not hold what was written, puts the last good copy back.
+Qt's own background writes (an UpdateRequest event after each change) are
+filtered out; a change schedules this checked sync instead.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any, Callable
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, QTimer
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,13 @@ def _convert(raw: Any, kind: type) -> Any:
     raise ValueError(raw)
 
 
+class _NoUnverifiedWrites(QObject):
+    """Swallow QSettings' UpdateRequest: its own sync, whose failures go unnoticed."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        return event.type() == QEvent.Type.UpdateRequest
+
+
 class Settings:
     """Read and write the app's settings by key, typed and validated."""
 
@@ -90,6 +99,9 @@ class Settings:
         self._store = store if store is not None else QSettings()
         self._options = options()
         self._last_good = self._read_file()
+        self._sync_pending = False
+        self._filter = _NoUnverifiedWrites()
+        self._store.installEventFilter(self._filter)
 
     def get(self, key: str) -> Any:
         option = self._options[key]
@@ -109,9 +121,17 @@ class Settings:
         if key not in self._options:
             raise KeyError(key)
         self._store.setValue(key, value)
+        if not self._sync_pending and QCoreApplication.instance() is not None:
+            self._sync_pending = True
+            QTimer.singleShot(0, self._deferred_sync)
+
+    def _deferred_sync(self) -> None:
+        if self._sync_pending:
+            self.sync()
 
     def sync(self) -> None:
         """Write the settings; if the file did not get all of them, keep the previous file."""
+        self._sync_pending = False
         self._store.sync()
         path = self._file()
         if path is None:
