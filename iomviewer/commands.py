@@ -5,6 +5,7 @@ Output is French, like the interface; `--json` prints machine-readable data.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -14,6 +15,19 @@ from iomviewer.core.loading import DatasetError, load_dataset, quality_warnings
 from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_FR, Dataset, Edition, Unit
 
 from iomviewer.cli import EXIT_BAD_INPUT, EXIT_NOT_FOUND, EXIT_OK
+
+
+# Text output goes to a terminal: a name holding ESC sequences or bidi
+# overrides must not drive it.  Shown as \uXXXX; JSON output keeps the data as is.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _out(text: str) -> str:
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _say(text: str = "") -> None:
+    print(_out(text))
 
 
 class CommandError(Exception):
@@ -99,7 +113,7 @@ def cmd_editions(args: Namespace) -> int:
     width = max(len(r["id"]) for r in rows)
     for r in rows:
         marks = (" [par défaut]" if r["default"] else "") + (" [partielle]" if r["coverage"] == "partial" else "")
-        print(f"{r['id']:<{width}}  {r['units']:>4} unités  {r['period']:<20}  {r['label']}{marks}")
+        _say(f"{r['id']:<{width}}  {r['units']:>4} unités  {r['period']:<20}  {r['label']}{marks}")
     return EXIT_OK
 
 
@@ -112,7 +126,7 @@ def cmd_list(args: Namespace) -> int:
     # Depth-first so that indentation reads as a tree.
     def walk(uid: str, depth: int) -> None:
         u = edition.unit(uid)
-        print(f"{'  ' * depth}{u.name}  [{KIND_LABELS_FR[u.kind]} · {u.id}]")
+        _say(f"{'  ' * depth}{u.name}  [{KIND_LABELS_FR[u.kind]} · {u.id}]")
         for child in edition.children(uid):
             walk(child, depth + 1)
 
@@ -143,35 +157,35 @@ def cmd_show(args: Namespace) -> int:
         )
         _print_json(data)
         return EXIT_OK
-    print(unit.name)
-    print(f"  {KIND_LABELS_FR[unit.kind]} · {unit.id}" + (f" · sigle {unit.acronym}" if unit.acronym else ""))
+    _say(unit.name)
+    _say(f"  {KIND_LABELS_FR[unit.kind]} · {unit.id}" + (f" · sigle {unit.acronym}" if unit.acronym else ""))
     if unit.aliases:
-        print("  Autres noms : " + " ; ".join(unit.alias_texts))
-    print("  Chemin : " + " › ".join(u.name for u in path))
-    print()
+        _say("  Autres noms : " + " ; ".join(unit.alias_texts))
+    _say("  Chemin : " + " › ".join(u.name for u in path))
+    _say()
     if unit.mandate:
         for para in unit.mandate:
-            print(para)
-            print()
+            _say(para)
+            _say()
     elif unit.mention:
-        print(f"(Pas de mandat propre ; mentionné ainsi : « {unit.mention} »)")
-        print()
+        _say(f"(Pas de mandat propre ; mentionné ainsi : « {unit.mention} »)")
+        _say()
     else:
-        print("(Pas de mandat dans les sources.)")
-        print()
+        _say("(Pas de mandat dans les sources.)")
+        _say()
     if children:
-        print("Unités rattachées :")
+        _say("Unités rattachées :")
         for c in children:
-            print(f"  - {c.name}  [{KIND_LABELS_FR[c.kind]} · {c.id}]")
+            _say(f"  - {c.name}  [{KIND_LABELS_FR[c.kind]} · {c.id}]")
     for link in unit.links:
         target = edition.get(link.target)
-        print(f"Lien : {LINK_LABELS_FR[link.type]} {target.name if target else link.target}"
+        _say(f"Lien : {LINK_LABELS_FR[link.type]} {target.name if target else link.target}"
               + (f" — {link.evidence}" if link.evidence else ""))
     for h in history:
         verb = "succède à" if h.type == "succession" else "renommé, anciennement"
-        print(f"Historique : {verb} « {h.old_name} » ({h.from_edition} → {h.to_edition}) selon : {h.evidence}")
-    print(f"Source : {unit.source}")
-    print("Éditions : " + ", ".join(appears_in))
+        _say(f"Historique : {verb} « {h.old_name} » ({h.from_edition} → {h.to_edition}) selon : {h.evidence}")
+    _say(f"Source : {unit.source}")
+    _say("Éditions : " + ", ".join(appears_in))
     return EXIT_OK
 
 
@@ -191,9 +205,9 @@ def cmd_search(args: Namespace) -> int:
         ])
     else:
         for r in results:
-            print(f"{r.score:7.2f}  {r.name}  [{KIND_LABELS_FR[r.kind]} · {r.unit_id}]")
+            _say(f"{r.score:7.2f}  {r.name}  [{KIND_LABELS_FR[r.kind]} · {r.unit_id}]")
             if r.snippet:
-                print(f"         {r.snippet}")
+                _say(f"         {r.snippet}")
     if not results:
         print(f"iomviewer : aucun résultat pour « {args.query} »", file=sys.stderr)
         return EXIT_NOT_FOUND
@@ -295,7 +309,7 @@ def _diff_text(dataset: Dataset, diff) -> str:
             elif key == "moved":
                 extra = f"  ({c.old_parent_name or c.old_parent} → {c.new_parent_name or c.new_parent})"
             lines.append(f"  - {c.name}  [{c.id}]{extra}")
-    return "\n".join(lines) + "\n"
+    return _out("\n".join(lines) + "\n")
 
 
 def cmd_export(args: Namespace) -> int:

@@ -160,8 +160,6 @@ def test_detail_pane_shows_name_and_mandate_literally_and_links_only_the_apps_ow
 
 
 @pytest.mark.gui
-@pytest.mark.xfail(strict=True, reason="the detail pane passes control characters (ESC, NUL, BEL) of mandates "
-                                       "through to the QTextBrowser, fix pending in iomviewer/ui/detail_pane.py")
 def test_detail_pane_does_not_pass_control_characters(window):
     window.select_unit("h-control")
     text = window.detail.toPlainText()
@@ -169,8 +167,6 @@ def test_detail_pane_does_not_pass_control_characters(window):
 
 
 @pytest.mark.gui
-@pytest.mark.xfail(strict=True, reason="the partial-edition notice QLabel guesses rich text, so a coverage note "
-                                       "with <b>/<img> is drawn as markup, fix pending in iomviewer/ui/main_window.py")
 def test_partial_edition_notice_shows_the_note_literally(window):
     assert window.notice.isVisibleTo(window)
     assert "<b>grasse</b>" in shown_by(window.notice) and "&amp;" in shown_by(window.notice)
@@ -294,8 +290,6 @@ def test_cli_json_keeps_the_exact_text(tmp_path):
     assert data["name"] == CONTROL and data["mandate"].startswith(MANDATE[0])
 
 
-@pytest.mark.xfail(strict=True, reason="CLI text output prints control characters raw (ESC sequences reach the "
-                                       "terminal), fix pending in iomviewer/commands.py")
 def test_cli_text_output_does_not_pass_control_characters_to_the_terminal(tmp_path):
     for args in (("show", "h-control"), ("list",), ("search", "Ctrl")):
         proc = _cli(tmp_path, *args)

@@ -34,9 +34,12 @@ _QUOTES = "«“\"‘'"
 # --- HTML helpers ---------------------------------------------------------------------
 
 
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # data may carry ESC, NUL, BEL…: shown as spaces
+
+
 def esc(text: str) -> str:
-    """Escape data for the document; single newlines become line breaks."""
-    return html.escape(text, quote=True).replace("\n", "<br>")
+    """Escape data for the document; control characters become spaces, single newlines line breaks."""
+    return html.escape(_CONTROL.sub(" ", text), quote=True).replace("\n", "<br>")
 
 
 def unit_href(unit_id: str) -> str:

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.legend = ChartLegend(self.chart)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)  # coverage notes are data, never markup
         self.notice.setVisible(False)
         self.notice.setStyleSheet("QLabel { background: #fff4d6; color: #4a3b00; padding: 4px 8px; }")
         self.compare_bar = CompareBar(self.actions_.leave_compare)
