@@ -36,6 +36,8 @@ def test_auto_depth_is_the_deepest_that_fits():
     assert auto_depth_for([1, 8, 19], 300) is None  # everything fits
     assert auto_depth_for([1, 2, 94, 2111, 1861], 300) == 2  # 97 boxes
     assert auto_depth_for([1, 500, 20], 300) == 1  # never less than the root's children
+    assert auto_depth_for([1, 2, 470, 9000], 300) == 2  # not 3 boxes: one level more, 473
+    assert auto_depth_for([1, 2, 5000, 9000], 300) == 1  # unless that level is far too big
 
 
 def test_level_counts_stop_at_collapsed_units(big):
@@ -113,8 +115,9 @@ def test_cancelling_kills_the_helper_process_quickly():
     dot.use_helper_process(True)
     flag = threading.Event()
     try:
-        dot.warm_up()
+        assert dot.run_in_helper(len, "ab") == 2  # a helper is up
         pid = dot.helper_pid()
+        assert pid is not None
         threading.Timer(0.5, flag.set).start()
         started = time.perf_counter()
         with pytest.raises(dot.DotCancelled):

@@ -96,7 +96,12 @@ def level_counts(edition: Edition, root: str, collapsed: frozenset[str] = frozen
 
 
 def auto_depth_for(counts: list[int], max_units: int) -> int | None:
-    """The deepest depth whose chart stays within max_units boxes (at least 1); None if all fit."""
+    """The deepest depth whose chart stays within max_units boxes (at least 1); None if all fit.
+
+    When that depth shows almost nothing (under a tenth of max_units: 50,000
+    units whose root has two children would open on 3 boxes), one level more
+    is taken if it stays within four times max_units.
+    """
     if sum(counts) <= max_units:
         return None
     total, depth = 0, 0
@@ -105,7 +110,11 @@ def auto_depth_for(counts: list[int], max_units: int) -> int | None:
         if total > max_units:
             break
         depth = level
-    return max(depth, 1)
+    depth = max(depth, 1)
+    shown = sum(counts[:depth + 1])
+    if shown < max_units / 10 and depth + 1 < len(counts) and shown + counts[depth + 1] <= 4 * max_units:
+        depth += 1
+    return depth
 
 
 class ChartController(QObject):
