@@ -183,3 +183,48 @@ def test_legend_lists_the_kinds_shown(qtbot, window):
     assert "Département" in text and "Bureau régional" in text
     window.actions_.show_legend.trigger()
     assert not window.legend.isVisible()
+
+
+@pytest.mark.parametrize("where", ["chart", "tree", "detail", "window"])
+def test_mouse_back_and_forward_buttons_walk_the_history(qtbot, window, where):
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    window.select_unit("siege", origin="code")
+    window.select_unit("dept-relations-exterieures", origin="code")
+    target = {"chart": window.chart.viewport(), "tree": window.tree.view.viewport(),
+              "detail": window.detail.browser.viewport(), "window": window}[where]
+
+    def press(button):
+        pos = QPointF(5, 5)
+        event = QMouseEvent(QEvent.Type.MouseButtonPress, pos, target.mapToGlobal(pos), button, button,
+                            Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(target, event)
+
+    press(Qt.MouseButton.BackButton)
+    assert window.selected_unit == "siege"
+    press(Qt.MouseButton.ForwardButton)
+    assert window.selected_unit == "dept-relations-exterieures"
+
+
+def test_a_big_organisation_opens_depth_limited_with_a_notice_and_a_way_to_see_all(qtbot, settings):
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "benchmarks"))
+    from synthetic_org import build
+
+    from iomviewer.core.loading import load_document
+
+    dataset = load_document(build(1000, seed=5))
+    win = MainWindow(dataset, settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.chart.unit_count() > 0, timeout=60000)
+    controller = win.chart_controller
+    assert controller.auto_depth is not None
+    assert win.scale_notice.isVisibleTo(win) and str(len(win.edition)) in win.scale_notice.text()
+    assert win.chart.unit_count() <= controller.max_auto_units
+    qtbot.waitUntil(lambda: getattr(win, "_search_index", None) is not None, timeout=60000)  # sliced, after the chart
+    controller.max_auto_units = 10_000  # keep "everything" quick to lay out below
+    with qtbot.waitSignal(win.chart_ready, timeout=120000):
+        win.scale_notice.linkActivated.emit("all")
+    assert not win.scale_notice.isVisibleTo(win) and win.chart.unit_count() == len(win.edition)
+    win.layout_runner.wait(60000)

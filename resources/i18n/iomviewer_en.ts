@@ -288,7 +288,7 @@ B: {1}</translation>
     <name>ChartController</name>
     <message>
         <source>Grande organisation ({0} unités) : l&apos;organigramme montre {1} niveau(x) sous la racine ({2} unités). Choisissez une profondeur ou une branche pour en voir davantage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Large organisation ({0} units): the chart shows {1} level(s) below the root ({2} units). Choose a depth or a branch to see more.</translation>
     </message>
 </context>
 <context>
@@ -302,7 +302,7 @@ B: {1}</translation>
     <name>ChartView</name>
     <message>
         <source>Annuler</source>
-        <translation type="unfinished">Cancel</translation>
+        <translation>Cancel</translation>
     </message>
     <message>
         <source>Organigramme</source>
@@ -330,7 +330,7 @@ B: {1}</translation>
     </message>
     <message>
         <source>Dessin de l&apos;organigramme…</source>
-        <translation type="unfinished"></translation>
+        <translation>Drawing the chart…</translation>
     </message>
 </context>
 <context>
@@ -785,6 +785,10 @@ B: {1}</translation>
     <message>
         <source>{0} unité(s) correspondent à « {1} »</source>
         <translation>{0} unit(s) match ‘{1}’</translation>
+    </message>
+    <message>
+        <source>Tout afficher (peut prendre une minute)</source>
+        <translation>Show everything (may take a minute)</translation>
     </message>
     <message>
         <source>La mise en page a échoué : {0}</source>
