@@ -255,3 +255,20 @@ def test_a_file_whose_size_lies_is_still_capped(monkeypatch):
     with pytest.raises(DatasetError) as info:
         loading.read_bytes("/proc/self/maps")
     assert "trop volumineux" in str(info.value)
+
+
+def test_bytes_that_passed_once_skip_the_walk_over_every_value(tmp_path, monkeypatch):
+    from iomviewer.core import loading
+
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
+    path = write_doc(tmp_path, mini_doc())
+    walks = []
+    real = loading._shape_problem
+    monkeypatch.setattr(loading, "_shape_problem", lambda doc: walks.append(1) or real(doc))
+    first = load_dataset(path)
+    assert walks == [1]
+    second = load_dataset(path)  # same bytes: schema and shape verdicts are known
+    assert walks == [1] and second.digest == first.digest
+    path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    load_dataset(path)  # other bytes: checked again
+    assert walks == [1, 1]

@@ -263,3 +263,23 @@ def test_cancelling_a_build_keeps_the_chart_on_screen(qtbot, bundled_layout, mon
     assert not view.is_building() and view.chart_layout() is small and gc.isenabled()
     qtbot.wait(50)
     assert view.chart_layout() is small
+
+
+def test_layout_cache_key_needs_neither_pygraphviz_nor_importlib_metadata(tmp_path, monkeypatch):
+    """A cached start must not pay for importing Graphviz (or 50 ms of importlib.metadata) to name its entry."""
+    import subprocess
+
+    code = ("import sys; from iomviewer.ui.chart_controller import _layout_fingerprint as f; key = f(); "
+            "print(key); print('pygraphviz' in sys.modules, 'importlib.metadata' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"}).stdout.split("\n")
+    assert out[0].startswith("_graphviz") and out[1] == "False False", out
+    # The chart code is part of it: a changed build.py is a different layout.
+    from iomviewer.ui import chart_controller
+
+    before = chart_controller._layout_fingerprint()
+    chart_controller._layout_fingerprint.cache_clear()
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: original(self) + (b"#" if self.name == "build.py" else b""))
+    assert chart_controller._layout_fingerprint() != before
+    chart_controller._layout_fingerprint.cache_clear()

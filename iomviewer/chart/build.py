@@ -10,6 +10,7 @@ escaping.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -241,6 +242,21 @@ def _fitted_lines(name: str, count: int) -> list[str] | None:
 
 def box_text(name: str, kind: str, lang: str = "fr", dense: bool = False,
              hidden: bool = False) -> tuple[list[str], str]:
+    """The lines of a unit's name in its box, and the kind line under them (see _box_text_uncached)."""
+    lines, kind_line = _box_text(name, kind, lang, dense, hidden)
+    return list(lines), kind_line
+
+
+# A quarter of building a 10,000-unit graph is wrapping names, and every new
+# view of the same edition wraps them again: remembered (a few MB at most).
+@functools.lru_cache(maxsize=50_000)
+def _box_text(name: str, kind: str, lang: str, dense: bool, hidden: bool) -> tuple[tuple[str, ...], str]:
+    lines, kind_line = _box_text_uncached(name, kind, lang, dense, hidden)
+    return tuple(lines), kind_line
+
+
+def _box_text_uncached(name: str, kind: str, lang: str = "fr", dense: bool = False,
+                       hidden: bool = False) -> tuple[list[str], str]:
     """The lines of a unit's name in its box, and the kind line under them ("" = none).
 
     Not dense: the name wrapped at WRAP_WIDTH characters, up to MAX_LINES

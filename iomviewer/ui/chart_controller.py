@@ -15,6 +15,7 @@ dot.  The reader still gets everything by choosing a depth, a branch, or
 """
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from dataclasses import replace
@@ -39,6 +40,43 @@ AUTO_DEPTH_MAX_UNITS = 300
 _STEPS = 3
 
 
+@functools.lru_cache(maxsize=1)
+def _layout_fingerprint() -> str:
+    """What else decides a cached layout: the Graphviz that ran, the code that built the graph.
+
+    Read from the files, without importing anything: importlib.metadata
+    costs 50 ms of imports, and importing pygraphviz loads Graphviz itself,
+    both of which a start on a cached layout avoids.  pygraphviz's extension
+    (which ships Graphviz) by name, size and mtime; the chart code by content
+    where it is on disk (a checkout, a wheel), else the app version that
+    cache.key adds anyway (a frozen app).
+    """
+    import hashlib
+    import importlib.util
+    from pathlib import Path
+
+    from iomviewer.chart import build, style
+
+    parts = []
+    spec = importlib.util.find_spec("pygraphviz")
+    if spec is not None and spec.origin:
+        folder = Path(spec.origin).parent
+        try:
+            for found in sorted(folder.glob("_graphviz*")):
+                st = found.stat()
+                parts.append(f"{found.name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            pass
+    code = hashlib.sha256()
+    for module in (build, style):
+        try:
+            code.update(Path(module.__file__).read_bytes())
+        except (OSError, TypeError):
+            pass
+    parts.append(code.hexdigest()[:16])
+    return ";".join(parts)
+
+
 def compute_layout(edition: Edition, options: ChartOptions, digest: str | None = None, token=None):
     """Build the styled graph and run dot once (worker thread).
 
@@ -58,9 +96,7 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
 
     entry = None
     if digest is not None:
-        from importlib.metadata import version
-
-        entry = cache.key(digest, edition.id, repr(options), version("pygraphviz"))
+        entry = cache.key(digest, edition.id, repr(options), _layout_fingerprint())
         data = cache.get("layout", entry)
         if data:
             try:
