@@ -1,6 +1,7 @@
 """Small datasets for tests, built as plain dicts so each test can break one."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from pathlib import Path
@@ -66,3 +67,29 @@ def variant(mutate) -> dict:
     doc = copy.deepcopy(mini_doc())
     mutate(doc)
     return doc
+
+
+def temp_settings(folder: Path, name: str = "settings.ini"):
+    """Settings in an INI file of the test's own (never the user's)."""
+    from PySide6.QtCore import QSettings
+
+    from iomviewer.ui.settings import Settings
+
+    return Settings(QSettings(str(folder / name), QSettings.Format.IniFormat))
+
+
+@contextlib.contextmanager
+def shown_window(qtbot, dataset, settings):
+    """The main window on a dataset, shown with its first chart drawn; its workers waited for after."""
+    from iomviewer.ui.main_window import MainWindow
+
+    win = MainWindow(dataset, settings)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitUntil(lambda: win.chart.unit_count() > 0, timeout=20000)
+    try:
+        yield win
+    finally:
+        win.layout_runner.wait(10000)
+        win.task_runner.wait(10000)

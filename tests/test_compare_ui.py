@@ -1,11 +1,10 @@
 """Compare mode as a user drives it: start, see the marks, walk the change list, leave."""
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from fixtures import shown_window, temp_settings
 from iomviewer.core.loading import load_dataset
-from iomviewer.ui.main_window import MainWindow
-from iomviewer.ui.settings import Settings
 from iomviewer.ui.tree_model import MarkRole, MarksRole
 
 pytestmark = pytest.mark.gui
@@ -15,19 +14,13 @@ A, B = "structure-2021", "revision-2022"
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    return temp_settings(tmp_path)
 
 
 @pytest.fixture
 def window(qtbot, settings):
-    win = MainWindow(load_dataset(), settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.chart.unit_count() > 0, timeout=20000)
-    yield win
-    win.layout_runner.wait(10000)
-    win.task_runner.wait(10000)
+    with shown_window(qtbot, load_dataset(), settings) as win:
+        yield win
 
 
 def start(qtbot, win, a=A, b=B):

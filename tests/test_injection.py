@@ -10,7 +10,6 @@ or a visible escape.
 from __future__ import annotations
 
 import copy
-import html
 import json
 import os
 import re
@@ -21,12 +20,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from fixtures import _unit, mini_doc, write_doc
+from fixtures import _unit, mini_doc, shown_window, temp_settings, write_doc
 from iomviewer.core.loading import DatasetError, Problem, load_document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,17 +93,8 @@ def dataset():
 
 @pytest.fixture
 def window(qtbot, tmp_path, dataset):
-    from iomviewer.ui.main_window import MainWindow
-    from iomviewer.ui.settings import Settings
-
-    win = MainWindow(dataset, Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)))
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.chart.unit_count() > 0, timeout=20000)
-    yield win
-    win.layout_runner.wait(10000)
-    win.task_runner.wait(10000)
+    with shown_window(qtbot, dataset, temp_settings(tmp_path)) as win:
+        yield win
 
 
 @pytest.mark.gui

@@ -3,32 +3,25 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fixtures import mini_doc, variant, write_doc
+from fixtures import mini_doc, shown_window, temp_settings, variant, write_doc
 from iomviewer.core.loading import load_dataset
 from iomviewer.ui.main_window import MainWindow
-from iomviewer.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    return temp_settings(tmp_path)
 
 
 @pytest.fixture
 def window(qtbot, settings):
-    win = MainWindow(load_dataset(), settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.chart.unit_count() > 0, timeout=20000)
-    yield win
-    win.layout_runner.wait(10000)
-    win.task_runner.wait(10000)
+    with shown_window(qtbot, load_dataset(), settings) as win:
+        yield win
 
 
 def wait_index(qtbot, win):
