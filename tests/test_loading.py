@@ -272,3 +272,12 @@ def test_bytes_that_passed_once_skip_the_walk_over_every_value(tmp_path, monkeyp
     path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
     load_dataset(path)  # other bytes: checked again
     assert walks == [1, 1]
+
+
+def test_an_edition_based_on_another_shares_its_unchanged_units():
+    dataset = load_dataset()
+    base, revision = dataset.edition("structure-2021"), dataset.edition("revision-2022")
+    assert revision.based_on == "structure-2021"
+    assert revision.unit("conseil") is base.unit("conseil")  # one immutable Unit for one record
+    assert revision.unit("bureau-executif") is not base.unit("bureau-executif")  # its mandate was rewritten
+    assert revision.unit("bureau-executif").mandate != base.unit("bureau-executif").mandate

@@ -501,6 +501,17 @@ def build_dataset(doc: dict, path: str | None = None) -> Dataset:
     if problems:
         raise DatasetError(problems[:MAX_PROBLEMS], path)
 
+    # An edition based on another shares the unchanged units' records with it:
+    # one Unit per record (Units are immutable) instead of one per edition
+    # (10,000 units in 3 editions: 10,600 Units instead of 30,000, a third of the load).
+    made: dict[int, Unit] = {}
+
+    def unit_of(record: dict) -> Unit:
+        unit = made.get(id(record))  # the records live in doc until the end of this function
+        if unit is None:
+            unit = made[id(record)] = _unit(record)
+        return unit
+
     editions = []
     for ed in doc["editions"]:
         p = ed["period"]
@@ -509,7 +520,7 @@ def build_dataset(doc: dict, path: str | None = None) -> Dataset:
                 id=ed["id"],
                 label=ed["label"],
                 period=Period(p["label"], p.get("start"), p.get("end")),
-                units=tuple(_unit(u) for u, _ in resolved[ed["id"]]),
+                units=tuple(unit_of(u) for u, _ in resolved[ed["id"]]),
                 sources=tuple(ed.get("sources", ())),
                 evidence=tuple(ed.get("evidence", ())),
                 coverage=ed.get("coverage", "full"),
