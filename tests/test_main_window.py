@@ -215,9 +215,11 @@ def test_a_big_organisation_opens_depth_limited_with_a_notice_and_a_way_to_see_a
     assert controller.auto_depth is not None
     assert win.scale_notice.isVisibleTo(win) and str(len(win.edition)) in win.scale_notice.text()
     assert win.chart.unit_count() <= controller.max_auto_units
+    assert win.depth_box.text() == f"auto ({controller.auto_depth})"  # not "toutes"
     qtbot.waitUntil(lambda: getattr(win, "_search_index", None) is not None, timeout=60000)  # sliced, after the chart
     controller.max_auto_units = 10_000  # keep "everything" quick to lay out below
     with qtbot.waitSignal(win.chart_ready, timeout=120000):
         win.scale_notice.linkActivated.emit("all")
     assert not win.scale_notice.isVisibleTo(win) and win.chart.unit_count() == len(win.edition)
+    assert win.depth_box.text() == "toutes"
     win.layout_runner.wait(60000)

@@ -489,7 +489,11 @@ class MainWindow(QMainWindow):
             # interpreter lock the window needs and it stalls for a second.
             self.task_runner.submit_sliced("index", _search_index_steps, edition)
 
-    def _on_auto_depth_changed(self, _depth) -> None:
+    def _on_auto_depth_changed(self, depth) -> None:
+        # The depth box reads 0 as "all levels"; while the automatic depth
+        # applies, it says which depth the chart really shows.
+        self.depth_box.setSpecialValueText(
+            self.tr("auto ({0})").format(depth) if depth is not None else self.tr("toutes"))
         text = self.chart_controller.auto_depth_message()
         self.scale_notice.setVisible(bool(text))
         if text:

@@ -787,6 +787,10 @@ B: {1}</translation>
         <translation>{0} unit(s) match ‘{1}’</translation>
     </message>
     <message>
+        <source>auto ({0})</source>
+        <translation>auto ({0})</translation>
+    </message>
+    <message>
         <source>Tout afficher (peut prendre une minute)</source>
         <translation>Show everything (may take a minute)</translation>
     </message>
