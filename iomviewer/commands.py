@@ -5,7 +5,6 @@ Output is French, like the interface; `--json` prints machine-readable data.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -13,21 +12,17 @@ from typing import Any
 
 from iomviewer.core.loading import DatasetError, load_dataset, quality_warnings
 from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_FR, Dataset, Edition, Unit
+from iomviewer.core.text import visible
 
 from iomviewer.cli import EXIT_BAD_INPUT, EXIT_NOT_FOUND, EXIT_OK
 
 
-# Text output goes to a terminal: a name holding ESC sequences or bidi
-# overrides must not drive it.  Shown as \uXXXX; JSON output keeps the data as is.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _out(text: str) -> str:
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
 def _say(text: str = "") -> None:
-    print(_out(text))
+    """Text output goes to a terminal: data holding ESC sequences or bidi overrides must not drive it.
+
+    JSON output keeps the data as it is.
+    """
+    print(visible(text, lines=True))
 
 
 class CommandError(Exception):
@@ -309,7 +304,7 @@ def _diff_text(dataset: Dataset, diff) -> str:
             elif key == "moved":
                 extra = f"  ({c.old_parent_name or c.old_parent} → {c.new_parent_name or c.new_parent})"
             lines.append(f"  - {c.name}  [{c.id}]{extra}")
-    return _out("\n".join(lines) + "\n")
+    return visible("\n".join(lines) + "\n", lines=True)
 
 
 def cmd_export(args: Namespace) -> int:

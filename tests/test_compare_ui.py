@@ -3,24 +3,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from fixtures import shown_window, temp_settings
-from iomviewer.core.loading import load_dataset
 from iomviewer.ui.tree_model import MarkRole, MarksRole
 
 pytestmark = pytest.mark.gui
 
 A, B = "structure-2021", "revision-2022"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return temp_settings(tmp_path)
-
-
-@pytest.fixture
-def window(qtbot, settings):
-    with shown_window(qtbot, load_dataset(), settings) as win:
-        yield win
 
 
 def start(qtbot, win, a=A, b=B):

@@ -204,14 +204,19 @@ def test_bundled_dataset_loads():
     assert len(ds.edition()) > 100
 
 
-def test_schema_check_is_remembered_per_exact_content(tmp_path, monkeypatch):
+def _cached_file_and_calls(tmp_path, monkeypatch, check: str) -> tuple[Path, list]:
+    """A dataset file, a cache folder of the test's own, and the calls of loading.<check> counted."""
     from iomviewer.core import loading
 
     monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
-    path = write_doc(tmp_path, mini_doc())
-    calls = []
-    real = loading.schema_problems
-    monkeypatch.setattr(loading, "schema_problems", lambda doc: calls.append(1) or real(doc))
+    calls: list = []
+    real = getattr(loading, check)
+    monkeypatch.setattr(loading, check, lambda doc: calls.append(1) or real(doc))
+    return write_doc(tmp_path, mini_doc()), calls
+
+
+def test_schema_check_is_remembered_per_exact_content(tmp_path, monkeypatch):
+    path, calls = _cached_file_and_calls(tmp_path, monkeypatch, "schema_problems")
     load_dataset(path)
     load_dataset(path)
     assert calls == [1]  # the second load trusted the first check of the same bytes
@@ -258,13 +263,7 @@ def test_a_file_whose_size_lies_is_still_capped(monkeypatch):
 
 
 def test_bytes_that_passed_once_skip_the_walk_over_every_value(tmp_path, monkeypatch):
-    from iomviewer.core import loading
-
-    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
-    path = write_doc(tmp_path, mini_doc())
-    walks = []
-    real = loading._shape_problem
-    monkeypatch.setattr(loading, "_shape_problem", lambda doc: walks.append(1) or real(doc))
+    path, walks = _cached_file_and_calls(tmp_path, monkeypatch, "_shape_problem")
     first = load_dataset(path)
     assert walks == [1]
     second = load_dataset(path)  # same bytes: schema and shape verdicts are known

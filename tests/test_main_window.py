@@ -6,22 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fixtures import mini_doc, shown_window, temp_settings, variant, write_doc
+from fixtures import mini_doc, variant, write_doc
 from iomviewer.core.loading import load_dataset
 from iomviewer.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return temp_settings(tmp_path)
-
-
-@pytest.fixture
-def window(qtbot, settings):
-    with shown_window(qtbot, load_dataset(), settings) as win:
-        yield win
 
 
 def wait_index(qtbot, win):

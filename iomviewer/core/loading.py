@@ -27,6 +27,7 @@ from iomviewer.core.model import (
     SourceRef,
     Unit,
 )
+from iomviewer.core.text import visible
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,6 @@ class Problem:
         if self.unit_id and f"'{self.unit_id}'" not in self.message:
             where += f" (unité « {self.unit_id} »)"
         return visible(f"{where} : {self.message}")
-
-
-_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
-def visible(text: str) -> str:
-    """Escape control characters and bidi controls: a message stays one honest line."""
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class DatasetError(Exception):

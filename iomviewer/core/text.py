@@ -122,3 +122,25 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
                 out.append((word, m.start(), m.end()))
         out.sort(key=lambda t: (t[1], -t[2]))
     return out
+
+
+# --- showing data where characters can act ---------------------------------------------
+
+# Controls (C0, DEL, C1) and bidi embeddings, overrides and isolates: in a
+# terminal or a one-line message they would move the cursor, ring, or turn
+# the rest of the line around.  One line also escapes tab, newline, the
+# Unicode line and paragraph separators and the invisible bidi marks (LRM,
+# RLM, ALM); text of several lines keeps its tabs and newlines.
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_ONE_LINE_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029{_BIDI_CONTROLS}]")
+_LINES_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+
+
+def visible(text: str, lines: bool = False) -> str:
+    """The text with the characters that could act on its reader's screen escaped as \\uXXXX.
+
+    lines=False: one honest line (error messages).  lines=True: text of
+    several lines for a terminal (the command line's text output).
+    """
+    unsafe = _LINES_UNSAFE if lines else _ONE_LINE_UNSAFE
+    return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

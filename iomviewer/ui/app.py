@@ -5,7 +5,6 @@ run_gui() is what `iomviewer` with no subcommand calls.
 """
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 import time
@@ -20,6 +19,7 @@ from iomviewer.resources import resource
 from iomviewer.xcb_guard import preload_system_xcb
 from iomviewer.ui.errors import ErrorHandler, setup_logging
 from iomviewer.ui.i18n import set_language
+from iomviewer.ui.memory import settle_memory
 from iomviewer.ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -120,10 +120,7 @@ def run_gui(args: Namespace) -> int:
     except DatasetError as exc:  # the bundled data itself is broken
         print(f"iomviewer : données intégrées invalides — {exc}", file=sys.stderr)
         return 2
-    # The dataset lives as long as the window: keep its objects out of later
-    # full collections (60-250 ms each at 10,000 units); refcounting still frees them.
-    gc.collect(1)
-    gc.freeze()
+    settle_memory()  # the dataset lives as long as the window
     from iomviewer.chart import dot
 
     dot.use_helper_process(True)  # big layouts and exports must not hold the GIL in the GUI

@@ -93,16 +93,23 @@ class CompareMode(QObject):
             self._collapsed_before = w.chart_controller.options.collapsed
         self.end(restore_chart=False)
         comparison = self.comparison = build_comparison(w.dataset, a, b)
-        w.tree.set_marks(dict(comparison.changes.marks))
-        w.detail.set_comparison(comparison)
-        w.change_list.set_comparison(comparison)
-        w.compare_bar.show_comparison(comparison)
-        w.compare_bar.setVisible(True)
-        w.change_list.setVisible(True)
-        w.actions_.leave_compare.setEnabled(True)
-        w.actions_.changes_only.setEnabled(True)
+        self._show_in_views(comparison)
         w.setWindowTitle(self.tr("iomviewer — Comparaison : {0} → {1}").format(a, b))
         return comparison
+
+    def _show_in_views(self, comparison: "Comparison | None") -> None:
+        """Marks, pane section, change list, banner and actions follow the comparison (None: none)."""
+        w = self.w
+        on = comparison is not None
+        w.tree.set_marks(dict(comparison.changes.marks) if on else {})
+        w.detail.set_comparison(comparison)
+        w.change_list.set_comparison(comparison)
+        if on:
+            w.compare_bar.show_comparison(comparison)
+        for widget in (w.compare_bar, w.change_list):
+            widget.setVisible(on)
+        for action in (w.actions_.leave_compare, w.actions_.changes_only):
+            action.setEnabled(on)
 
     def after_shown(self) -> None:
         """Once the window shows the comparison edition: filters and folds that depend on it."""
@@ -120,13 +127,7 @@ class CompareMode(QObject):
         w = self.w
         self.comparison = None
         w.tree.set_filter_ids(None)
-        w.tree.set_marks({})
-        w.detail.set_comparison(None)
-        w.change_list.set_comparison(None)
-        w.compare_bar.setVisible(False)
-        w.change_list.setVisible(False)
-        w.actions_.leave_compare.setEnabled(False)
-        w.actions_.changes_only.setEnabled(False)
+        self._show_in_views(None)
         w.reset_title()
         if restore_chart and self._collapsed_before is not None:
             # Folding unchanged branches must not leave the edition's chart folded.

@@ -6,7 +6,6 @@ through TaskRunner workers.
 """
 from __future__ import annotations
 
-import gc
 import html
 import logging
 
@@ -36,6 +35,7 @@ from iomviewer.ui.chart_legend import ChartLegend
 from iomviewer.ui.chart_view import ChartView
 from iomviewer.ui.detail_pane import DetailPane
 from iomviewer.ui.i18n import current_language
+from iomviewer.ui.memory import settle_memory
 from iomviewer.ui.navigation import NavigationHistory
 from iomviewer.ui.search_box import SearchBox
 from iomviewer.ui.settings import Settings
@@ -51,17 +51,6 @@ def _search_index_steps(edition: Edition):
 
     index = yield from SearchIndex.steps(edition)
     return edition.id, index
-
-
-def _settle_memory() -> None:
-    """After a big build: collect young garbage once, then keep what lives out of later full collections.
-
-    A full collection walks every object; with 10,000 units' data and index
-    that is 60-250 ms of a frozen window each time.  Frozen objects are still
-    freed by reference counting.
-    """
-    gc.collect(1)
-    gc.freeze()
 
 
 def _load_file(path: str) -> Dataset:
@@ -511,10 +500,10 @@ class MainWindow(QMainWindow):
             if edition_id == self.edition.id:
                 self._search_index = index
                 self.search.set_index(index)
-            _settle_memory()
+            settle_memory()
         elif key == "load":
             self._apply_dataset(result)
-            _settle_memory()
+            settle_memory()
             self.settings.set("data/file", result.path or "")
             self.statusBar().showMessage(self.tr("Jeu de données ouvert : {0}").format(result.path), 8000)
 
