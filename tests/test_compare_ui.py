@@ -53,7 +53,11 @@ def test_change_list_groups_counts_and_selects_everywhere(qtbot, window):
     assert len(panel.unit_ids()) == 5 + 1 + 13
     # A click on a change selects the unit in the chart, the tree and the pane.
     item = panel._items["bureau-executif"][0]
+    # The comparison's chart may come from the layout cache at once: let the
+    # list be laid out on screen before clicking in it.
+    qtbot.waitUntil(lambda: panel.tree.viewport().height() > 0 and panel.tree.viewport().isVisible())
     panel.tree.scrollToItem(item)
+    qtbot.waitUntil(lambda: panel.tree.visualItemRect(item).isValid())
     rect = panel.tree.visualItemRect(item)
     with qtbot.waitSignal(window.selection_changed, timeout=3000):
         qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -212,3 +212,49 @@ def test_a_big_organisation_opens_depth_limited_with_a_notice_and_a_way_to_see_a
     assert not win.scale_notice.isVisibleTo(win) and win.chart.unit_count() == len(win.edition)
     assert win.depth_box.text() == "toutes"
     win.layout_runner.wait(60000)
+
+
+def test_a_start_on_a_cached_view_draws_the_chart_before_the_first_paint(qtbot, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
+    first = MainWindow(load_dataset(), settings)
+    qtbot.addWidget(first)
+    assert first.chart.unit_count() == 0  # nothing cached yet: laid out in a worker
+    first.show()
+    qtbot.waitUntil(lambda: first.chart.unit_count() > 0, timeout=20000)
+    drawn = first.chart.unit_count()
+    first.close()
+    first.layout_runner.wait(10000)
+
+    second = MainWindow(load_dataset(), settings)
+    qtbot.addWidget(second)
+    # Read from the cache on the GUI thread, before any turn of the event loop.
+    assert second.chart.unit_count() == drawn
+    # The search index waits for the window's first paint, then builds.
+    assert second._index_pending is not None
+    second.show()
+    qtbot.waitUntil(lambda: getattr(second, "_search_index", None) is not None, timeout=10000)
+    second.close()
+
+
+def test_a_corrupt_cached_layout_is_laid_out_again(qtbot, settings, tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(cache_dir))
+    first = MainWindow(load_dataset(), settings)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitUntil(lambda: first.chart.unit_count() > 0, timeout=20000)
+    drawn = first.chart.unit_count()
+    first.close()
+    first.layout_runner.wait(10000)
+    entries = list((cache_dir / "layout-records").iterdir())
+    assert entries
+    for entry in entries:
+        entry.write_bytes(b"\x80\x05garbage")
+
+    second = MainWindow(load_dataset(), settings)
+    qtbot.addWidget(second)
+    assert second.chart.unit_count() == 0  # the bad entry is a miss, not a crash
+    second.show()
+    qtbot.waitUntil(lambda: second.chart.unit_count() == drawn, timeout=20000)
+    second.close()
+    second.layout_runner.wait(10000)

@@ -20,9 +20,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import multiprocessing
 import threading
-from multiprocessing.connection import wait as _wait_ready
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:
@@ -118,6 +116,8 @@ class _Helper:
     """One spawned process running _serve, and our end of its pipe."""
 
     def __init__(self) -> None:
+        import multiprocessing  # 15 ms of imports that a start on small charts never needs
+
         # spawn, not fork: forking a process that runs Qt threads is unsafe.
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
@@ -223,6 +223,8 @@ def run_in_helper(fn: Callable[..., Any], *args: Any, is_cancelled: Callable[[],
     polled while the helper works; when it turns true the helper is killed and
     DotCancelled raised.  An exception of fn is raised here.
     """
+    from multiprocessing.connection import wait as _wait_ready
+
     check = is_cancelled if is_cancelled is not None else getattr(_local, "check", None)
     with _run_lock:
         if check is not None and check():

@@ -47,12 +47,16 @@ def _path(kind: str, entry: str) -> Path | None:
     return folder / kind / entry if folder is not None else None
 
 
-def get(kind: str, entry: str) -> bytes | None:
+def get(kind: str, entry: str, max_bytes: int | None = None) -> bytes | None:
+    """An entry's bytes; None when missing, unreadable, or larger than max_bytes."""
     path = _path(kind, entry)
     if path is None:
         return None
     try:
-        return path.read_bytes()
+        with open(path, "rb") as f:
+            if max_bytes is not None and os.fstat(f.fileno()).st_size > max_bytes:
+                return None
+            return f.read()
     except OSError:
         return None
 

@@ -10,9 +10,9 @@ import sys
 import time
 from argparse import Namespace
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QProcess, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from iomviewer import __version__
 from iomviewer.resources import resource
@@ -94,6 +94,9 @@ def _initial_dataset(path: str | None):
 
 def restart_in(lang: str, settings: Settings, window) -> None:
     """Save the language, and offer to restart now to apply it."""
+    from PySide6.QtCore import QProcess
+    from PySide6.QtWidgets import QMessageBox
+
     settings.set("ui/lang", lang)
     settings.sync()
     answer = QMessageBox.question(

@@ -6,14 +6,18 @@ picks a change (click, arrows, Enter) and stays silent when the window calls
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QLabel, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from iomviewer.chart.style import CHANGE_STYLES
-from iomviewer.core.compare import COVERAGE_MARKS, Comparison
 from iomviewer.ui.i18n import kind_label
+
+if TYPE_CHECKING:  # core.compare (and difflib) load with the first comparison, not at start-up
+    from iomviewer.core.compare import Comparison
 
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1  # str on unit rows: the unit id
 
@@ -85,6 +89,8 @@ class ChangeListPanel(QWidget):
         self._update_summary()
 
     def _fill(self, comparison: Comparison) -> None:
+        from iomviewer.core.compare import COVERAGE_MARKS
+
         edition = comparison.edition
         bold = QFont(self.tree.font())
         bold.setBold(True)

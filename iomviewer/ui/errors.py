@@ -14,9 +14,13 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,8 @@ class ErrorHandler:
         if self._showing is not None:
             return self._showing
         self._shown += 1
+        from PySide6.QtWidgets import QMessageBox  # its class (and its enums) made on first use
+
         box = QMessageBox(QApplication.activeWindow())
         box.setTextFormat(Qt.TextFormat.PlainText)  # the message may quote data
         box.setIcon(QMessageBox.Icon.Warning)

@@ -9,15 +9,13 @@ from __future__ import annotations
 import html
 import logging
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSpinBox,
     QSplitter,
     QToolBar,
@@ -72,6 +70,7 @@ class MainWindow(QMainWindow):
         self._base_edition_id = self.edition.id  # the edition shown outside compare mode
         self.history = NavigationHistory()
         self._index_pending: Edition | None = None  # its search index waits for the chart (see _show_edition)
+        self._chart_painted = False  # the index also waits for the chart's first paint
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
         self.persist_settings = True  # off for --smoke-test: a check must not change the user's layout
@@ -410,7 +409,11 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched, event: QEvent) -> bool:
         # Mouse back/forward buttons anywhere in the window: child widgets (the
         # chart, the tree) would otherwise swallow the press.
-        if event.type() == QEvent.Type.MouseButtonPress:
+        if not self._chart_painted and event.type() == QEvent.Type.Paint and watched is self.chart.viewport():
+            # The first paint done, the search index may start (a turn of the loop later).
+            self._chart_painted = True
+            QTimer.singleShot(0, self._build_pending_index)
+        elif event.type() == QEvent.Type.MouseButtonPress:
             button = event.button()
             if button == Qt.MouseButton.BackButton:
                 self.go_back()
@@ -472,6 +475,8 @@ class MainWindow(QMainWindow):
         self._build_pending_index()
 
     def _build_pending_index(self) -> None:
+        if not self._chart_painted:
+            return  # at start-up the chart is often ready before the window is drawn: see eventFilter
         edition, self._index_pending = self._index_pending, None
         if edition is not None:
             # Sliced on the GUI thread: in a worker, 10,000 units hold the
@@ -514,6 +519,8 @@ class MainWindow(QMainWindow):
             show_dataset_problems(self, exc)
 
     def open_file_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Ouvrir un jeu de données"), "", self.tr("Données JSON (*.json);;Tous les fichiers (*)"))
         if path:
@@ -540,6 +547,8 @@ class MainWindow(QMainWindow):
     # --- about and closing -------------------------------------------------------------
     def show_about(self) -> None:
         from iomviewer.ui.dialogs import about_text
+
+        from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(self, self.tr("À propos d'iomviewer"), about_text(self.dataset, __version__))
 

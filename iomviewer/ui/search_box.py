@@ -8,7 +8,7 @@ clears (and a second Esc hands focus back).
 from __future__ import annotations
 
 import html
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -44,8 +44,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iomviewer.core.search import STOP_WORDS, SearchIndex, SearchResult, tokenize
 from iomviewer.ui.i18n import kind_label
+
+if TYPE_CHECKING:  # core.search loads with the index, after the first paint
+    from iomviewer.core.search import SearchIndex, SearchResult
 
 RESULT_LIMIT = 50
 VISIBLE_ROWS = 8  # the list grows up to this many rows, then scrolls
@@ -90,6 +92,8 @@ def word_spans(text: str, query: str) -> list[tuple[int, int]]:
     highlighted here with the core's own tokenizer, so folding (case, accents,
     apostrophes) is the same as the search's.  Typo matches stay unmarked.
     """
+    from iomviewer.core.search import STOP_WORDS, tokenize
+
     words = [w for w, _, _ in tokenize(query) if w not in STOP_WORDS]
     return [(s, e) for token, s, e in tokenize(text) if any(token.startswith(w) for w in words)]
 
