@@ -176,3 +176,17 @@ def test_export_failure_is_exit_2_and_writes_nothing(capsys, tmp_path):
     assert code == 2 and not (tmp_path / "x.pdf").exists()
     code, _, err = run(capsys, "export", str(tmp_path / "x.docx"))
     assert code == 2 and not (tmp_path / "x.docx").exists()
+
+
+def test_the_window_parser_reads_the_window_options_as_the_whole_parser_does():
+    from iomviewer.cli import build_parser
+
+    argv = ["--data", "f.json", "--edition", "e", "--select", "u", "--lang", "en", "--compare", "a", "b",
+            "--smoke-test", "-v"]
+    assert vars(build_parser(commands=False).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_an_unknown_subcommand_is_named_with_the_known_ones(capsys):
+    assert main(["bogus"]) == 2
+    err = capsys.readouterr().err
+    assert "bogus" in err and "export" in err
