@@ -426,6 +426,7 @@ BOX_WIDTH = DENSE_WIDTH * style.NAME_SIZE * 0.5
 _DENSE_NODESEP = DENSE_NODESEP * 72
 _DENSE_GAP = 11.5
 _DENSE_PITCH = BOX_HEIGHT + _DENSE_GAP
+_SAFE = 1e-6  # points: a planning result is reused only this far inside the heights it holds for
 
 
 def _dense_size(lines: list[str], kind_line: str, bold: bool) -> tuple[float, float]:
@@ -508,6 +509,23 @@ class _Planner:
                 h += sum(self.column[k][1] + _DENSE_GAP for k in kids)
             self.column[uid] = (w, h)
             self.count[uid] = 1 + sum(self.count[k] for k in kids)
+        # Each parent's candidates, which do not depend on the height: for
+        # every limit on the descendants of a stacked child, (stacked, in a row).
+        self.candidates: dict[str, list[tuple[list[str], list[str]]]] = {}
+        for uid, kids in shown.items():
+            if not kids:
+                continue
+            options = []
+            for limit in sorted({0} | {self.count[k] for k in kids}):
+                stacked = [k for k in kids if self.count[k] <= limit]
+                if 0 < len(stacked) < MIN_STACK:
+                    continue
+                options.append((stacked, [k for k in kids if self.count[k] > limit]))
+            self.candidates[uid] = options
+        # Results of score_size, kept across chart heights with the heights they hold for.
+        self._free_iv: dict[str, tuple[float, float, tuple[float, float]]] = {}
+        self._entry_iv: dict[tuple[str, float], tuple[float, float, tuple[float, float]]] = {}
+        self._candidate_iv: dict[tuple[str, int], tuple[float, float, tuple[float, float]]] = {}
         self.estimate = (0.0, 0.0)  # size of the planned chart, in points
 
     @staticmethod
@@ -569,11 +587,8 @@ class _Planner:
             cap = budget - bh - _DENSE_GAP
             blocks = {k: self._entry(k, cap, balance, memo)[0] for k in kids}
             best = None
-            for limit in sorted({0} | {self.count[k] for k in kids}):
-                stacked = [k for k in kids if self.count[k] <= limit]
-                if 0 < len(stacked) < MIN_STACK:
-                    continue
-                parts = [size[k] for k in kids if self.count[k] > limit]
+            for stacked, row in self.candidates[uid]:
+                parts = [size[k] for k in row]
                 runs: list[list[str]] = []
                 if stacked:
                     runs = self._runs(stacked, blocks, cap, balance)
@@ -586,6 +601,140 @@ class _Planner:
             size[uid], choice[uid] = best[1], best[2]
         return size, choice, memo
 
+    # --- the same size, remembered across chart heights ------------------------------
+    # plan() scores some forty chart heights, and most of a chart comes out
+    # the same at neighbouring heights: a column that fits below one height
+    # fits below a larger one.  Every height test above compares a number that
+    # does not depend on the height with a cap that does, `height - offset`;
+    # score_size() makes the same comparisons in the same order, and notes for
+    # each result the range of heights over which every comparison it made
+    # keeps its outcome (lo <= height < hi).  A result is reused only for a
+    # height inside its range by more than _SAFE, far beyond rounding, where
+    # the same comparisons would come out the same: the sizes are then
+    # exactly those of _free(height) (tests/test_pipeline.py checks it).
+
+    def score_size(self, height: float) -> tuple[float, float]:
+        """_free(height)[0][self.root], the root's size, reusing the results of other heights."""
+        free_iv = self._free_iv
+        for uid in reversed(self.order):  # children before parents
+            kids = self.shown[uid]
+            if not kids:
+                if uid not in free_iv:
+                    free_iv[uid] = (-math.inf, math.inf, self.sizes[uid])
+                continue
+            known = free_iv.get(uid)
+            if known is not None and known[0] + _SAFE <= height < known[1] - _SAFE:
+                continue
+            free_iv[uid] = self._free_one(uid, height)
+        return free_iv[self.root][2]
+
+    def _free_one(self, uid: str, height: float) -> tuple[float, float, tuple[float, float]]:
+        """One free unit of _free(height) (balance off): its size and the heights it holds for.
+
+        Each candidate's size is remembered too: the root's choice changes
+        with almost every height, most of its candidates do not.
+        """
+        bw, bh = self.sizes[uid]
+        offset = self.depth[uid] * _DENSE_PITCH
+        budget = height - offset
+        cap = budget - bh - _DENSE_GAP
+        cap_offset = offset + bh + _DENSE_GAP  # cap is height - cap_offset
+        bound = [-math.inf, math.inf]
+        blocks: dict[str, tuple[float, float]] = {}
+        held = self._candidate_iv
+        best = None
+        for index, (stacked, row) in enumerate(self.candidates[uid]):
+            known = held.get((uid, index))
+            if known is None or not known[0] + _SAFE <= height < known[1] - _SAFE:
+                mine = [-math.inf, math.inf]
+                parts = []
+                for k in row:
+                    lo, hi, part = self._free_iv[k]
+                    mine[0], mine[1] = max(mine[0], lo), min(mine[1], hi)
+                    parts.append(part)
+                if stacked:
+                    for k in stacked:
+                        lo, hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
+                        mine[0], mine[1] = max(mine[0], lo), min(mine[1], hi)
+                    runs = self._runs_held(stacked, blocks, cap, cap_offset, mine)
+                    parts.append(self._span(runs, blocks))
+                w = max(bw, sum(pw for pw, _ in parts) + _DENSE_NODESEP * (len(parts) - 1))
+                h = bh + _DENSE_GAP + max(ph for _, ph in parts)
+                known = held[uid, index] = (mine[0], mine[1], (w, h))
+            bound[0], bound[1] = max(bound[0], known[0]), min(bound[1], known[1])
+            w, h = known[2]
+            over = h - budget
+            if over > 0.0:  # over the budget while height < h + offset
+                bound[1] = min(bound[1], h + offset)
+            else:
+                bound[0] = max(bound[0], h + offset)
+            key = (max(over, 0.0), w, h)
+            if best is not None and over > 0.0 and best[0][0] > 0.0 and h != best[0][2] \
+                    and abs(h - best[0][2]) < _SAFE:
+                bound = [height, height]  # two overflows a rounding apart: not reused
+            if best is None or key < best[0]:
+                best = (key, (w, h))
+        return bound[0], bound[1], best[1]
+
+    def _runs_held(self, items: list[str], blocks: dict[str, tuple[float, float]], cap: float,
+                   cap_offset: float, bound: list[float]) -> list[list[str]]:
+        """_runs(items, blocks, cap, balance=False), narrowing `bound` to the heights that cut the same."""
+        limit, limit_offset = cap + _DENSE_GAP, cap_offset - _DENSE_GAP  # as _runs passes it to _greedy
+        cuts, run = [], 0.0
+        for i, k in enumerate(items):
+            w = blocks[k][1] + _DENSE_GAP
+            if run:
+                at = run + w + limit_offset  # cut while height < at
+                if run + w > limit:
+                    cuts.append(i)
+                    run = 0.0
+                    bound[1] = min(bound[1], at)
+                else:
+                    bound[0] = max(bound[0], at)
+            run += w
+        bounds = [0] + cuts + [len(items)]
+        return [items[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+    def _entry_held(self, uid: str, cap: float, cap_offset: float,
+                    height: float) -> tuple[float, float, tuple[float, float]]:
+        """_entry(uid, cap, balance=False)[0] and the heights it holds for (cap is height - cap_offset)."""
+        cache = self._entry_iv
+        todo = [(uid, cap, cap_offset, False)]
+        while todo:  # children before parents, without recursion, as _entry
+            u, c, off, ready = todo.pop()
+            known = cache.get((u, off))
+            if known is not None and known[0] + _SAFE <= height < known[1] - _SAFE and not ready:
+                continue
+            size = self.column[u]
+            kids = self.shown[u]
+            inner = c - self.sizes[u][1] - _DENSE_GAP
+            inner_offset = off + self.sizes[u][1] + _DENSE_GAP
+            bound = [-math.inf, math.inf]
+            if size[1] <= c:  # fits while height >= size[1] + off
+                cache[u, off] = (size[1] + off, math.inf, size)
+                continue
+            bound[1] = size[1] + off
+            if not kids:
+                cache[u, off] = (bound[0], bound[1], size)
+                continue
+            if inner < BOX_HEIGHT:  # too short while height < BOX_HEIGHT + inner_offset
+                cache[u, off] = (bound[0], min(bound[1], BOX_HEIGHT + inner_offset), size)
+                continue
+            bound[0] = BOX_HEIGHT + inner_offset
+            if not ready:
+                todo.append((u, c, off, True))
+                todo.extend((k, inner, inner_offset, False) for k in kids)
+                continue
+            blocks = {}
+            for k in kids:
+                lo, hi, blocks[k] = cache[k, inner_offset]
+                bound[0], bound[1] = max(bound[0], lo), min(bound[1], hi)
+            runs = self._runs_held(kids, blocks, inner, inner_offset, bound)
+            w, h = self._span(runs, blocks)
+            cache[u, off] = (bound[0], bound[1], (max(w, self.sizes[u][0]), self.sizes[u][1] + _DENSE_GAP + h))
+        lo, hi, size = cache[uid, cap_offset]
+        return lo, hi, size
+
     def plan(self, page: tuple[float, float]) -> Stacks:
         """Try chart heights around the page's aspect; keep the plan that fits the page best.
 
@@ -595,7 +744,7 @@ class _Planner:
         page_w, page_h = page
 
         def score(height: float) -> float:
-            w, h = self._free(height)[0][self.root]
+            w, h = self.score_size(height)
             return min(page_w / w, page_h / h, 1.0)
 
         # About the height of the boxes packed at the page's aspect: try from
