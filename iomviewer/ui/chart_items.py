@@ -1,10 +1,14 @@
 """Graphics items built from the chart's layout records (the Qt half of xdot's two steps).
 
 chart/layout.py interprets Graphviz's drawing operations into plain
-records; this module turns each record into QGraphicsPathItem and
-QGraphicsSimpleTextItem instances in scene units of one point, y down — the
-coordinates of the records — so what the view shows is what the SVG, PDF and
-PNG exports draw.  Nothing here knows about the view.
+records; this module turns them into graphics items in scene units of one
+point, y down — the coordinates of the records — so what the view shows is
+what the SVG, PDF and PNG exports draw.  Edges and clusters are
+QGraphicsPathItems (painted by Qt in C++); a unit is one NodeItem that paints
+its box and its lines itself, with the same calls QGraphicsPathItem and
+QGraphicsSimpleTextItem would make, so it draws the same pixels without three
+or four child items each (most of the time of showing a chart went into
+making those).  Nothing here knows about the view.
 
 Fidelity notes:
 - Pens keep Graphviz's widths in points (not cosmetic), so zooming scales
@@ -24,7 +28,7 @@ from typing import Iterable
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen,
-                           QTransform)
+                           QTextLayout, QTransform)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem,
                                QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget)
 
@@ -162,8 +166,7 @@ def path_for_shape(shape: Shape, path: QPainterPath | None = None) -> QPainterPa
 
 def shape_item(shape: Shape, parent: QGraphicsItem | None = None, *,
                force_style: str | None = None) -> QGraphicsPathItem:
-    path = path_for_shape(shape)
-    path.setFillRule(Qt.FillRule.WindingFill)  # cairo's default fill rule
+    path = _fill_path(shape)
     item = QGraphicsPathItem(path, parent) if parent is not None else QGraphicsPathItem(path)
     item.setPen(pen_for(shape.pen, force_style=force_style))
     item.setBrush(brush_for(shape))
@@ -204,13 +207,34 @@ def font_for(text: Text) -> tuple[QFont, QFontMetricsF, float]:
 _MAX_SPACING = 0.12
 
 
-def text_item(text: Text, parent: QGraphicsItem | None = None) -> QGraphicsSimpleTextItem:
-    """A plain-text item (never rich text) on Graphviz's baseline, fitted to Graphviz's width.
+def _text_geometry(text: Text) -> tuple[QFont, float, float, float, float]:
+    """(font, left, top, sx, sy): where and how a plain-text line is drawn, fitted to Graphviz's width.
+
+    (left, top) is the top-left corner of the line (the baseline is at
+    top + ascent * sy), as QGraphicsSimpleTextItem puts it.
+    """
+    font, width, ascent, sx, sy = _line_metrics(text)
+    left, top = _line_origin(text, width, ascent)
+    return font, left, top, sx, sy
+
+
+def _line_origin(text: Text, width: float, ascent: float) -> tuple[float, float]:
+    if text.anchor == "l":
+        left = text.x + (text.width - width) / 2
+    elif text.anchor == "r":
+        left = text.x - text.width + (text.width - width) / 2
+    else:
+        left = text.x - width / 2
+    return left, text.y - ascent
+
+
+def _line_metrics(text: Text) -> tuple[QFont, float, float, float, float]:
+    """(font, drawn width, ascent * sy, sx, sy) of a line fitted to Graphviz's width.
 
     Pango (Graphviz) rounds each glyph advance to a device pixel, so its
     lines come out a few per cent wider than Qt's unhinted ones.  The gap is
     spread between the letters, as pango's rounding spreads it: the glyphs
-    keep their shapes, the line fills Graphviz's width, and the item keeps a
+    keep their shapes, the line fills Graphviz's width, and the line keeps a
     uniform scale, which Qt paints from its glyph cache (a stretched line is
     drawn about twice as slowly).  Only when the fonts really differ is the
     line stretched to fit.
@@ -236,22 +260,110 @@ def text_item(text: Text, parent: QGraphicsItem | None = None) -> QGraphicsSimpl
             measured += spacing * n
         else:
             sx = sy * target / measured
+    return font, measured * sx, metrics.ascent() * sy, sx, sy
+
+
+def text_item(text: Text, parent: QGraphicsItem | None = None) -> QGraphicsSimpleTextItem:
+    """A plain-text item (never rich text) on Graphviz's baseline, fitted to Graphviz's width."""
+    font, left, top, sx, sy = _text_geometry(text)
     item = QGraphicsSimpleTextItem(parent) if parent is not None else QGraphicsSimpleTextItem()
     item.setFont(font)  # before the text: each of the two lays the text out again
-    item.setText(content)
+    item.setText(text.text)
     item.setBrush(_text_brush(text.color))
-    width = measured * sx
-    if text.anchor == "l":
-        left = text.x + (text.width - width) / 2
-    elif text.anchor == "r":
-        left = text.x - text.width + (text.width - width) / 2
-    else:
-        left = text.x - width / 2
     if sx != 1.0 or sy != 1.0:
         item.setTransform(QTransform.fromScale(sx, sy))
     # QGraphicsSimpleTextItem puts the top of its line at y = 0, the baseline at the ascent.
-    item.setPos(left, text.y - metrics.ascent() * sy)
+    item.setPos(left, top)
     return item
+
+
+class TextLine:
+    """One line of a unit's box, drawn by its NodeItem exactly as a QGraphicsSimpleTextItem would.
+
+    Everything is worked out on the first paint (most lines of a big chart
+    never show): the font, Graphviz's position and width (_text_geometry),
+    and a QTextLayout, shaped once and shared by equal lines (kind lines,
+    repeated names), where QGraphicsSimpleTextItem shapes its text again at
+    every paint.
+    """
+
+    __slots__ = ("record", "_font", "_left", "_top", "_sx", "_sy", "_layout", "_pen")
+
+    def __init__(self, record: Text) -> None:
+        self.record = record
+        self._layout: QTextLayout | None = None
+
+    def text(self) -> str:
+        return self.record.text
+
+    def _prepare(self) -> QTextLayout:
+        if self._layout is None:
+            t = self.record
+            # Equal lines (the kind lines, repeated names) share their measures and layout.
+            key = (t.font, t.size, t.bold, t.italic, t.width, t.anchor, t.text)
+            found = _lines.get(key)
+            if found is None:
+                if len(_lines) > _LINE_CACHE_MAX:
+                    _lines.clear()  # lines already prepared keep theirs
+                font, width, ascent, sx, sy = _line_metrics(t)
+                found = _lines[key] = (font, width, ascent, sx, sy, _line_layout(font, t.text))
+            self._font, width, ascent, self._sx, self._sy, self._layout = found
+            self._left, self._top = _line_origin(t, width, ascent)
+            self._pen = _text_pen(t.color)
+        return self._layout
+
+    def font(self) -> QFont:
+        self._prepare()
+        return self._font
+
+    def scale(self) -> tuple[float, float]:
+        """Horizontal and vertical scale of the glyphs (1, 1 unless the font size is fractional)."""
+        self._prepare()
+        return self._sx, self._sy
+
+    def pos(self) -> QPointF:
+        """Top-left corner of the line in scene units (its baseline is ascent * sy below)."""
+        self._prepare()
+        return QPointF(self._left, self._top)
+
+    def draw(self, painter: QPainter) -> None:
+        layout = self._prepare()
+        # QGraphicsSimpleTextItem::paint: a default pen with the text's brush, the line's
+        # layout drawn at (0, 0) in item coordinates (pos, then the item's scale).
+        painter.save()
+        painter.translate(self._left, self._top)
+        if self._sx != 1.0 or self._sy != 1.0:
+            painter.scale(self._sx, self._sy)
+        painter.setPen(self._pen)
+        layout.draw(painter, _ORIGIN)
+        painter.restore()
+
+
+_ORIGIN = QPointF(0, 0)
+_lines: dict[tuple, tuple] = {}
+_LINE_CACHE_MAX = 20_000
+
+
+def _line_layout(font: QFont, content: str) -> QTextLayout:
+    # As QGraphicsSimpleTextItem lays out its text: newlines as line separators, one
+    # line of unlimited width at (0, 0), glyphs cached.
+    layout = QTextLayout(content.replace("\n", "\u2028"), font)
+    layout.setCacheEnabled(True)
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return layout
+
+
+_text_pens: dict[str, QPen] = {}
+
+
+def _text_pen(color: str) -> QPen:
+    pen = _text_pens.get(color)
+    if pen is None:
+        pen = _text_pens[color] = QPen()
+        pen.setBrush(_text_brush(color))
+    return pen
 
 
 # Widths of lines already measured: kind lines and common names repeat across charts.
@@ -325,13 +437,28 @@ def _badge_font() -> QFont:
     return _badge_fonts[0]
 
 
-class NodeItem(QGraphicsItem):
-    """One unit: its shapes and texts as children, restyled in place for state changes.
+# Below this many pixels a line of unit name is grey mush, and painting thousands of
+# such lines costs most of a frame (2,000 units: 450 of 500 ms): nodes leave their texts
+# out then (decided in paint from the painter's scale, so a zoom costs no loop over nodes).
+TEXT_MIN_PX = 2.5
 
-    The node paints only what lies outside its box (the selection or search
-    halo, the hover ring), under its children; its bounding rectangle is the
-    record's bbox exactly unless one of those shows.  Its shape is the whole
-    box, so a click or a hover anywhere in it, text included, is the unit's.
+
+def texts_readable(scale: float) -> bool:
+    """True when unit names come out large enough to read at `scale` pixels per point."""
+    return scale * style.NAME_SIZE >= TEXT_MIN_PX
+
+
+class NodeItem(QGraphicsItem):
+    """One unit: paints its shapes and its lines itself, restyled in place for state changes.
+
+    It draws what Graphviz drew (the box's shapes with their pens and
+    brushes, then each line, as QGraphicsPathItem and QGraphicsSimpleTextItem
+    paint them), plus, outside its box, the selection halo or the hover ring,
+    under the box.  Paths and text layouts are made on the first paint: a
+    node costs a few microseconds to create, and those never seen cost no
+    more.  Its bounding rectangle is the record's bbox exactly unless a halo
+    or ring shows; its shape is the whole box, so a click or a hover anywhere
+    in it, text included, is the unit's.
     """
 
     def __init__(self, record: NodeRecord, parent: QGraphicsItem | None = None) -> None:
@@ -343,35 +470,37 @@ class NodeItem(QGraphicsItem):
         self._margin = 0.0
         self._selected = self._highlighted = self._dimmed = self._hover = False
         self._marks: tuple[str, ...] = ()
-        # Marks Graphviz drew into the box (a comparison chart): for the tooltip only.
-        self._drawn_marks = tuple(c[5:] for c in record.classes if c.startswith("mark-"))
         self._badge: _Badge | None = None
         self._tooltip_ready = False
-        self.kind = next((c[5:] for c in record.classes if c.startswith("kind-")), "")
+        self._paths: list[QPainterPath] | None = None  # one per record shape, made on first paint
+        self._styles: list[tuple[QPen, QBrush]] | None = None  # current pen and brush per shape
+        self._lines: list[TextLine] | None = None
+        self._path: QPainterPath | None = None
         self.setAcceptHoverEvents(True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view handles clicks and drags
-
-        filled = [i for i, s in enumerate(record.shapes) if s.filled]
-        frames = set(filled) if filled else set(range(len(record.shapes)))
-        self._frames: list[tuple[QGraphicsPathItem, QPen, QBrush]] = []
-        for i, shape in enumerate(record.shapes):
-            item = shape_item(shape, self)
-            if i in frames:
-                self._frames.append((item, item.pen(), item.brush()))
-        self.texts: list[QGraphicsSimpleTextItem] = [text_item(t, self) for t in record.texts]
-        self._path: QPainterPath | None = None
 
     # --- queries ---------------------------------------------------------------------
     @property
     def bbox(self) -> QRectF:
         return QRectF(self._bbox)
 
+    @property
+    def kind(self) -> str:
+        return next((c[5:] for c in self.record.classes if c.startswith("kind-")), "")
+
+    @property
+    def texts(self) -> list[TextLine]:
+        """The box's lines, in Graphviz's order (each drawn by this item)."""
+        if self._lines is None:
+            self._lines = [TextLine(t) for t in self.record.texts]
+        return self._lines
+
     def name(self) -> str:
         return self.record.tooltip
 
     def text(self) -> str:
         """The box's lines, joined by newlines (what the reader sees)."""
-        return "\n".join(t.text() for t in self.texts)
+        return "\n".join(t.text for t in self.record.texts)
 
     def state(self) -> tuple[bool, bool, bool]:
         return self._selected, self._highlighted, self._dimmed
@@ -381,20 +510,29 @@ class NodeItem(QGraphicsItem):
 
     def drawn_marks(self) -> tuple[str, ...]:
         """Change marks drawn by Graphviz in the box itself (comparison charts)."""
-        return self._drawn_marks
+        return tuple(c[5:] for c in self.record.classes if c.startswith("mark-"))
 
     def badge(self) -> QGraphicsItem | None:
         return self._badge if self._badge is not None and self._badge.isVisible() else None
 
+    def _frame_indexes(self) -> range | list[int]:
+        # The box's outline: its filled shapes (or all of them when none is filled).
+        shapes = self.record.shapes
+        filled = [i for i, s in enumerate(shapes) if s.filled]
+        return filled or range(len(shapes))
+
+    def _current_styles(self) -> list[tuple[QPen, QBrush]]:
+        if self._styles is None:
+            self._styles = [(pen_for(s.pen), brush_for(s)) for s in self.record.shapes]
+        return self._styles
+
     def frame_pen(self) -> QPen:
-        return self._frames[0][0].pen() if self._frames else QPen()
+        frames = self._frame_indexes()
+        return QPen(self._current_styles()[frames[0]][0]) if frames else QPen()
 
     def frame_brush(self) -> QBrush:
-        return self._frames[0][0].brush() if self._frames else QBrush()
-
-    def set_texts_visible(self, visible: bool) -> None:
-        for t in self.texts:
-            t.setVisible(visible)
+        frames = self._frame_indexes()
+        return QBrush(self._current_styles()[frames[0]][1]) if frames else QBrush()
 
     # --- restyling in place ----------------------------------------------------------
     def set_state(self, selected: bool, highlighted: bool, dimmed: bool) -> None:
@@ -425,8 +563,10 @@ class NodeItem(QGraphicsItem):
     def _restyle(self) -> None:
         mark = self._marks[0] if self._marks else None
         removed = "removed" in self._marks
-        for item, pen0, brush0 in self._frames:
-            pen, brush = QPen(pen0), brush0
+        styles = [(pen_for(s.pen), brush_for(s)) for s in self.record.shapes]
+        for i in self._frame_indexes():
+            pen0, brush = styles[i]
+            pen = QPen(pen0)
             # The same overrides as build_graph(highlighted=, selected=) makes for the exports.
             if self._highlighted:
                 brush = QBrush(qcolor(style.HIGHLIGHT_FILL))
@@ -440,8 +580,8 @@ class NodeItem(QGraphicsItem):
                 _set_width(pen, style.SELECTED_PENWIDTH)
             if removed and pen.style() != Qt.PenStyle.NoPen:
                 pen.setDashPattern([d / pen.widthF() for d in _DASHES["dashed"]])
-            item.setPen(pen)
-            item.setBrush(brush)
+            styles[i] = (pen, brush)
+        self._styles = styles
         self.setOpacity(GHOST_OPACITY if removed else DIM_OPACITY if self._dimmed else 1.0)
         self.setZValue(Z_NODE_ACTIVE if (self._selected or self._highlighted) else Z_NODE)
         self._update_margin()
@@ -461,11 +601,12 @@ class NodeItem(QGraphicsItem):
 
     def tooltip_html(self) -> str:
         """Full name, kind and change marks; the name escaped, so "<b>x</b>" shows literally."""
-        kind = i18n.kind_label(self.kind) if self.kind else ""
+        kind = self.kind
+        kind = i18n.kind_label(kind) if kind else ""
         lines = [f"<b>{html.escape(self.record.tooltip)}</b>"]
         if kind:
             lines.append(html.escape(kind))
-        marks = self._marks or self._drawn_marks
+        marks = self._marks or self.drawn_marks()
         if marks:
             lines.append("<i>" + html.escape(", ".join(mark_label(m) for m in marks)) + "</i>")
         # Qt guesses rich text from a leading tag: always give markup, never a bare name.
@@ -489,8 +630,21 @@ class NodeItem(QGraphicsItem):
         return self._path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        if not self._margin:
-            return
+        if self._margin:
+            self._paint_halo(painter)
+        paths = self._paths
+        if paths is None:
+            paths = self._paths = [_fill_path(s) for s in self.record.shapes]
+        # QGraphicsPathItem::paint, for each shape in Graphviz's order.
+        for path, (pen, brush) in zip(paths, self._current_styles()):
+            painter.setPen(pen)
+            painter.setBrush(brush)
+            painter.drawPath(path)
+        if texts_readable(QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())):
+            for line in self.texts:
+                line.draw(painter)
+
+    def _paint_halo(self, painter: QPainter) -> None:
         if self._selected:
             color, width = QColor(qcolor(style.SELECTED_BORDER)), _HALO_WIDTH
             color.setAlpha(70)
@@ -511,6 +665,12 @@ class NodeItem(QGraphicsItem):
         self._hover = False
         self._update_margin()
         self.update()
+
+
+def _fill_path(shape: Shape) -> QPainterPath:
+    path = path_for_shape(shape)
+    path.setFillRule(Qt.FillRule.WindingFill)  # cairo's default fill rule
+    return path
 
 
 def _set_width(pen: QPen, width: float) -> None:

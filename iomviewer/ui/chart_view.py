@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsScene, QGraphicsVi
 
 from iomviewer.chart import style
 from iomviewer.chart.layout import Layout
-from iomviewer.ui.chart_items import (Z_GRAPH_TEXT, NodeItem, background_item, cluster_item,
-                                      edge_item, text_item)
+from iomviewer.ui.chart_items import (TEXT_MIN_PX, Z_GRAPH_TEXT, NodeItem, background_item, cluster_item,
+                                      edge_item, text_item, texts_readable)
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,7 @@ FIT_MARGIN = 12  # pixels around the chart when fitting
 FIT_MAX_ZOOM = 1.0  # fitting never blows a small chart up beyond its natural size
 BUSY_DELAY_MS = 150  # a layout quicker than this shows no overlay (no flicker)
 CENTER_ANIMATION_MS = 220
-# Below this many pixels a line of unit name is grey mush, and painting thousands of
-# such lines costs most of a frame (2,000 units: 450 of 500 ms): hide node texts then.
-TEXT_MIN_PX = 2.5
+__all__ = ["ChartView", "TEXT_MIN_PX"]  # TEXT_MIN_PX: nodes hide their texts below it (chart_items)
 # Layouts with more records (nodes, edges, clusters) than this are built in slices.
 SYNC_MAX_RECORDS = 1500
 BUILD_SLICE_S = 0.012  # item creation per turn of the event loop
@@ -148,7 +146,6 @@ class ChartView(QGraphicsView):
         self._auto_fit = False  # refit on resize/new layout until the user zooms or pans
         self._had_layout = False
         self._last_zoom = -1.0
-        self._texts_visible = True
         self._press: tuple[QPointF, str | None] | None = None
         self._panning = False
         self._pan_origin = QPoint()
@@ -296,8 +293,6 @@ class ChartView(QGraphicsView):
                 node.set_state(uid == self._selected, lit, dimming and not lit)
                 if uid in self._marks:
                     node.set_marks(self._marks[uid])
-                for child in node.childItems():
-                    child.boundingRect()
                 scene.addItem(node)
                 nodes[uid] = node
                 done += 1
@@ -325,7 +320,6 @@ class ChartView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate if big
                                    else QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self._nodes, self._items, self._layout = nodes, items, layout
-        self._texts_visible = True
         self.setScene(scene)
         if old_scene is not None:
             self._dispose(old_scene, old_items)
@@ -557,14 +551,12 @@ class ChartView(QGraphicsView):
         self._animation.start()
 
     def texts_visible(self) -> bool:
-        return self._texts_visible
+        """Whether unit names are drawn at the current zoom (not below TEXT_MIN_PX)."""
+        return texts_readable(self.transform().m11())
 
     def _apply_level_of_detail(self) -> None:
-        visible = self.zoom() * self._unit_scale() * style.NAME_SIZE >= TEXT_MIN_PX
-        if visible != self._texts_visible:
-            self._texts_visible = visible
-            for node in self._nodes.values():
-                node.set_texts_visible(visible)
+        # Each node decides in paint() from the painter's scale: nothing to do per node here.
+        pass
 
     def _emit_zoom(self) -> None:
         self._apply_level_of_detail()
