@@ -168,9 +168,9 @@ def run_gui(args: Namespace) -> int:
 
 
 def _select_initial(window, requested: str | None, saved: str) -> bool:
-    from iomviewer.core.search import find_units
-
     if requested:
+        from iomviewer.core.search import find_units  # loads with the index otherwise, after the first paint
+
         found = find_units(window.edition, requested)
         if len(found) >= 1:
             return window.select_unit(found[0].id, origin="code")
@@ -203,8 +203,7 @@ def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float)
     def ready() -> None:
         if outcome:
             return
-        app.processEvents()
-        window.repaint()
+        window.repaint()  # what is queued before this timer (layout, the first paint) has run
         chart_units = window.chart.unit_count()
         elapsed = time.perf_counter() - started
         if not chart_units:
