@@ -77,3 +77,54 @@ def test_plan_is_the_plan_of_fresh_scores(dataset, aspect):
         fast, slow = _planner(edition, ChartOptions()), _planner(edition, ChartOptions())
         assert fast.plan(page) == _reference_plan(slow, page)
         assert fast.estimate == slow.estimate
+
+
+# --- parse_json ----------------------------------------------------------------------------------
+
+
+def test_parse_json_reads_every_record_of_the_chart(dataset):
+    from iomviewer.chart.build import build_graph
+    from iomviewer.chart.dot import run_dot
+    from iomviewer.chart.layout import parse_json
+
+    edition = dataset.edition()
+    graph = build_graph(edition, ChartOptions())
+    layout = parse_json(run_dot(graph, "json"))
+    assert set(layout.nodes) == set(graph.nodes())
+    for uid, node in layout.nodes.items():
+        unit = edition.unit(uid)
+        assert node.shapes and node.shapes[0].filled, uid
+        hidden = not graph.successors(uid) and bool(edition.children(uid))
+        lines, kind_line = build.box_text(unit.name, unit.kind, "fr", True, hidden)
+        assert [t.text for t in node.texts][:len(lines)] == lines, uid
+        assert node.tooltip == unit.name and "unit" in node.classes
+    drawn = {e.attr["id"] for e in graph.edges() if "invis" not in (e.attr.get("style") or "")}
+    assert {e.id for e in layout.edges} == drawn
+    assert all(e.shapes for e in layout.edges)
+    clusters = {s.name for s in graph.subgraphs_iter()}
+    assert {c.name for c in layout.clusters} >= clusters and clusters
+    assert all(c.nodes for c in layout.clusters)
+
+
+def test_parse_json_reads_points_written_as_strings():
+    from iomviewer.chart.layout import parse_json
+
+    def doc(points):
+        node = {"_gvid": 0, "name": "a", "pos": "10,10", "width": "0.5", "height": "0.5",
+                "_draw_": [{"op": "p", "points": points}]}
+        return {"bb": "0,0,20,20", "objects": [node], "edges": []}
+
+    numbers = parse_json(doc([[0, 0], [1.5, 2], [3, 3]])).nodes["a"].shapes[0].points
+    strings = parse_json(doc([["0", "0"], ["1.5", "2"], ["3", "3.0"]])).nodes["a"].shapes[0].points
+    assert numbers == strings == ((0.0, 20.0), (1.5, 18.0), (3.0, 17.0))
+    assert all(type(v) is float for p in numbers for v in p)
+
+
+def test_parse_json_shares_equal_pens():
+    from iomviewer.chart.layout import parse_json
+
+    ops = [{"op": "c", "grad": "none", "color": "#AABBCC"}, {"op": "P", "points": [[0, 0], [1, 1]]}]
+    objects = [{"_gvid": i, "name": f"n{i}", "pos": "1,1", "_draw_": ops} for i in range(3)]
+    layout = parse_json({"bb": "0,0,2,2", "objects": objects, "edges": []})
+    pens = [n.shapes[0].pen for n in layout.nodes.values()]
+    assert pens[0] is pens[1] is pens[2] and pens[0].color == "#aabbcc"

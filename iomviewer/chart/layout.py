@@ -222,8 +222,18 @@ def _op_color(op: dict) -> str:
 # --- the interpreter -----------------------------------------------------------------
 
 
+_ANCHORS = {"l": "l", "c": "c", "r": "r", -1: "l", 0: "c", 1: "r", "-1": "l", "0": "c", "1": "r"}
+_SETLINEWIDTH = re.compile(r"\s*setlinewidth\(\s*([0-9.eE+-]+)\s*\)\s*")
+
+
 class _Interpreter:
-    """Walks op lists with xdot's pen state and emits flipped records."""
+    """Walks op lists with xdot's pen state and emits flipped records.
+
+    A chart's ops repeat a handful of colours, styles and pens thousands of
+    times: each is interpreted once and its result reused (pens are frozen,
+    so sharing one is safe).  This is most of what parse_json costs beyond
+    json.loads.
+    """
 
     _SHAPES = {"P": ("polygon", True), "p": ("polygon", False), "L": ("polyline", False),
                "E": ("ellipse", True), "e": ("ellipse", False)}
@@ -232,6 +242,10 @@ class _Interpreter:
         self.left = left  # Graphviz x of the drawing's left edge
         self.top = top  # Graphviz y of the drawing's top edge (ury)
         self.filled_bezier = filled_bezier
+        self._shape_kinds = dict(self._SHAPES, B=("bezier", filled_bezier == "B"),
+                                 b=("bezier", filled_bezier == "b"))
+        self._colors: dict[str, str] = {}
+        self._pens: dict[tuple, Pen] = {}
         self.reset()
 
     def reset(self) -> None:
@@ -249,74 +263,87 @@ class _Interpreter:
         return float(p[0]) - self.left, self.top - float(p[1])
 
     def run(self, ops: Any, shapes: list[Shape], texts: list[Text]) -> None:
+        """Interpret one op list (the pen starts from Graphviz's defaults, see reset)."""
         if ops is None:
             return
         if not isinstance(ops, list):
             raise LayoutError(f"draw ops are not a list: {type(ops).__name__}")
         self.reset()
-        for op in ops:
-            if not isinstance(op, dict) or not isinstance(op.get("op"), str):
-                raise LayoutError(f"malformed draw op: {op!r}")
-            try:
-                self._op(op, shapes, texts)
-            except (KeyError, IndexError, TypeError, ValueError) as exc:
-                raise LayoutError(f"malformed {op['op']!r} op {op!r}: {exc}") from exc
-
-    def _op(self, op: dict, shapes: list[Shape], texts: list[Text]) -> None:
-        code = op["op"]
-        if code == "c":
-            self.color = _op_color(op)
-        elif code == "C":
-            self.fill = _op_color(op)
-        elif code == "S":
-            self._style(str(op["style"]))
-        elif code == "F":
-            self.font, self.size = str(op["face"]), float(op["size"])
-        elif code == "t":
-            self.flags = int(op["fontchar"])
-        elif code == "T":
-            if not self.invisible:
-                texts.append(self._text(op))
-        elif code in self._SHAPES or code in ("B", "b"):
-            if code in ("B", "b"):
-                kind, filled = "bezier", code == self.filled_bezier
-            else:
-                kind, filled = self._SHAPES[code]
-            if self.invisible:
-                return
-            if kind == "ellipse":
-                cx, cy, rx, ry = (float(v) for v in op["rect"])
-                x, y = self.pt((cx, cy))
-                points = ((x - rx, y - ry), (x + rx, y + ry))
-            else:
-                points = tuple(self.pt(p) for p in op["points"])
-            pen = Pen(self.color, self.fill if filled else None, self.width, self.style)
-            shapes.append(Shape(kind, points, pen, filled))
-        # "I" (images) and ops of later xdot versions are skipped.
-
-    def _style(self, value: str) -> None:
-        m = re.fullmatch(r"\s*setlinewidth\(\s*([0-9.eE+-]+)\s*\)\s*", value)
-        if m:
-            self.width = float(m.group(1))
-        elif value in ("solid", "dashed", "dotted"):
-            self.style = value
-        elif value == "bold":
-            self.width = 2.0
-        elif value == "invis":
-            self.invisible = True
-
-    def _text(self, op: dict) -> Text:
-        x, y = self.pt(op["pt"])
-        align = op.get("align", "c")
-        anchor = {"l": "l", "c": "c", "r": "r", -1: "l", 0: "c", 1: "r", "-1": "l", "0": "c",
-                  "1": "r"}.get(align)
-        if anchor is None:
-            raise LayoutError(f"unknown text alignment {align!r}")
-        # The JSON writer re-parses xdot, whose text ops escape backslashes,
-        # and passes the escapes through: undo them.
-        text = str(op["text"]).replace("\\\\", "\\")
-        return Text(x, y, anchor, float(op["width"]), text, self.font, self.size,
-                    self.color, bool(self.flags & 1), bool(self.flags & 2))
+        # The pen state lives in locals while the list runs (one list is one
+        # object's drawing); the loop is the hot path of parse_json.
+        color, fill, width, style = self.color, self.fill, self.width, self.style
+        invisible, font, size, flags = self.invisible, self.font, self.size, self.flags
+        left, top = self.left, self.top
+        kinds, pens, colors = self._shape_kinds, self._pens, self._colors
+        op: Any = None
+        try:
+            for op in ops:
+                code = op.get("op") if type(op) is dict else None
+                if type(code) is not str:
+                    raise LayoutError(f"malformed draw op: {op!r}")
+                if code == "T":
+                    if invisible:
+                        continue
+                    pt = op["pt"]
+                    align = op.get("align", "c")
+                    anchor = _ANCHORS.get(align)  # an unhashable align raises TypeError: a malformed op
+                    if anchor is None:
+                        raise LayoutError(f"unknown text alignment {align!r}")
+                    # The JSON writer re-parses xdot, whose text ops escape
+                    # backslashes, and passes the escapes through: undo them.
+                    text = str(op["text"])
+                    if "\\" in text:
+                        text = text.replace("\\\\", "\\")
+                    texts.append(Text(float(pt[0]) - left, top - float(pt[1]), anchor, float(op["width"]), text,
+                                      font, size, color, bool(flags & 1), bool(flags & 2)))
+                elif code == "c" or code == "C":
+                    value = op.get("color")
+                    known = colors.get(value) if type(value) is str else None
+                    if known is None:
+                        known = _op_color(op)
+                        if type(value) is str:
+                            colors[value] = known
+                    if code == "c":
+                        color = known
+                    else:
+                        fill = known
+                elif code == "F":
+                    font, size = str(op["face"]), float(op["size"])
+                elif code == "S":
+                    value = str(op["style"])
+                    m = _SETLINEWIDTH.fullmatch(value)
+                    if m:
+                        width = float(m.group(1))
+                    elif value in ("solid", "dashed", "dotted"):
+                        style = value
+                    elif value == "bold":
+                        width = 2.0
+                    elif value == "invis":
+                        invisible = True
+                elif code == "t":
+                    flags = int(op["fontchar"])
+                else:
+                    shape = kinds.get(code)
+                    if shape is None or invisible:
+                        continue  # "I" (images) and ops of later xdot versions are skipped
+                    kind, filled = shape
+                    if kind == "ellipse":
+                        cx, cy, rx, ry = (float(v) for v in op["rect"])
+                        x, y = cx - left, top - cy
+                        points = ((x - rx, y - ry), (x + rx, y + ry))
+                    else:
+                        raw = op["points"]
+                        try:  # JSON numbers: int or float, and int - float is exact as float(int) - float
+                            points = tuple([(p[0] - left, top - p[1]) for p in raw])
+                        except TypeError:  # numbers written as strings, or garbage (float() tells)
+                            points = tuple([(float(p[0]) - left, top - float(p[1])) for p in raw])
+                    key = (color, fill if filled else None, width, style)
+                    pen = pens.get(key)
+                    if pen is None:
+                        pen = pens[key] = Pen(*key)
+                    shapes.append(Shape(kind, points, pen, filled))
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise LayoutError(f"malformed {op.get('op')!r} op {op!r}: {exc}") from exc
 
 
 # --- parsing ---------------------------------------------------------------------------
@@ -334,6 +361,8 @@ def _floats(value: Any, n: int, what: str) -> list[float]:
 
 def _tooltip(raw: str, name: str) -> str:
     """What Graphviz shows for a tooltip attribute (emit.c preprocessTooltip + subst)."""
+    if "\\" not in raw and "&" not in raw:
+        return raw  # nothing to interpret (nearly every tooltip)
     if "&" in raw:
         raw = html.unescape(raw)
     out, chars = [], iter(raw)
