@@ -445,3 +445,16 @@ def test_paginate_flows_lines_and_keeps_headings_with_text():
     assert [line.text for line in pages[0]] == list("abcdefg")  # the heading would end the page: it moves
     assert [line.text for line in pages[1]][0] == "Titre"
     assert sum(len(p) for p in pages) == 13
+
+
+def test_a_slide_gives_its_height_to_the_chart_with_smaller_title_and_legend(monkeypatch):
+    from iomviewer.chart import export
+    from iomviewer.core.loading import load_dataset
+
+    dataset = load_dataset()
+    edition = dataset.edition()
+    slide = ExportOptions(page="slide")
+    compact = export.estimate_text_size(dataset, edition, ChartOptions(), slide)
+    monkeypatch.setattr(export, "FURNITURE_SCALE", {})
+    full = export.estimate_text_size(dataset, edition, ChartOptions(), slide)
+    assert compact > full * 1.03  # the whole edition's names grow on the slide
