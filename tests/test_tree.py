@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from fixtures import mini_doc, variant
-from PySide6.QtCore import QModelIndex, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtCore import QModelIndex, QModelRoleData, QModelRoleDataSpan, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon
 from PySide6.QtTest import QSignalSpy
 
 from iomviewer.chart.style import HIGHLIGHT_FILL, kind_style
@@ -13,7 +13,7 @@ from iomviewer.core.loading import DatasetError, load_dataset, load_document
 from iomviewer.core.model import Edition
 from iomviewer.ui.i18n import kind_label
 from iomviewer.ui.tree_model import HighlightRole, KindRole, MarkRole, UnitIdRole, UnitTreeModel
-from iomviewer.ui.tree_panel import TreePanel
+from iomviewer.ui.tree_panel import TreePanel, UnitFilterProxy
 
 pytestmark = pytest.mark.gui
 
@@ -45,7 +45,30 @@ def bundled():
 
 @pytest.fixture
 def model(qtbot, ed21) -> UnitTreeModel:
-    return UnitTreeModel(ed21)
+    """A model whose every row a view has reached (the model numbers rows lazily)."""
+    model = UnitTreeModel(ed21)
+    reach_all(model)
+    return model
+
+
+def shown_panel(qtbot, edition: Edition, width: int = 320, height: int = 480) -> TreePanel:
+    widget = TreePanel()
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.set_edition(edition)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def visible_rows(panel: TreePanel) -> list[str]:
+    """Unit ids of the rows the view shows (expanded branches), top to bottom."""
+    view, out = panel.view, []
+    index = view.model().index(0, 0)
+    while index.isValid():
+        out.append(panel.model.unit_id(index))
+        index = view.indexBelow(index)
+    return out
 
 
 @pytest.fixture
@@ -77,6 +100,17 @@ def assert_model_matches(model, edition: Edition, unit_id_of=None) -> None:
         return seen
 
     assert walk(QModelIndex(), None) - 1 == len(edition)
+
+
+def reach_all(model) -> int:
+    """Ask for every index, as a view expanding everything would; return how many rows."""
+    stack, seen = [QModelIndex()], 0
+    while stack:
+        parent = stack.pop()
+        for row in range(model.rowCount(parent)):
+            stack.append(model.index(row, 0, parent))
+            seen += 1
+    return seen
 
 
 def rows_in(spy: QSignalSpy, model: UnitTreeModel) -> list[str]:
@@ -248,24 +282,24 @@ def test_view_setup(panel):
     assert view.isHeaderHidden() and view.uniformRowHeights() and not view.isAnimated()
     assert view.alternatingRowColors()
     assert view.accessibleName() == "Arbre des unités"
-    assert panel.proxy.isRecursiveFilteringEnabled()
-    assert_model_matches(panel.proxy, panel.model.edition)  # no filter: the proxy shows it all
+    assert view.model() is panel.model  # no filter: no proxy between the view and the model
+    assert_model_matches(view.model(), panel.model.edition)
 
 
 def test_set_edition_expands_two_levels(panel):
-    assert panel.view.isExpanded(panel._proxy_index("oim"))
-    assert panel.view.isExpanded(panel._proxy_index("siege"))
-    assert not panel.view.isExpanded(panel._proxy_index("dept-a"))
+    assert panel.view.isExpanded(panel._view_index("oim"))
+    assert panel.view.isExpanded(panel._view_index("siege"))
+    assert not panel.view.isExpanded(panel._view_index("dept-a"))
 
 
 def test_select_unit_expands_and_selects_silently(qtbot, panel):
     with qtbot.assertNotEmitted(panel.unit_activated):
         panel.select_unit("unit-a21")
     assert panel.current_unit() == "unit-a21"
-    index = panel._proxy_index("unit-a21")
+    index = panel._view_index("unit-a21")
     assert panel.view.selectionModel().isSelected(index)
-    assert panel.view.isExpanded(panel._proxy_index("dept-a"))
-    assert panel.view.isExpanded(panel._proxy_index("div-a2"))
+    assert panel.view.isExpanded(panel._view_index("dept-a"))
+    assert panel.view.isExpanded(panel._view_index("div-a2"))
     assert panel.view.viewport().rect().intersects(panel.view.visualRect(index))
     with qtbot.assertNotEmitted(panel.unit_activated):
         panel.select_unit(None)
@@ -283,7 +317,7 @@ def test_select_unit_scrolls_to_a_hidden_unit(qtbot, bundled):
     qtbot.waitExposed(widget)
     last = edition.units[-1].id
     widget.select_unit(last)
-    index = widget._proxy_index(last)
+    index = widget._view_index(last)
     assert widget.view.viewport().rect().intersects(widget.view.visualRect(index))
 
 
@@ -294,14 +328,14 @@ def test_keyboard_moves_emit_unit_activated(qtbot, panel):
     assert blocker.args == ["dept-a"]
     with qtbot.assertNotEmitted(panel.unit_activated):
         qtbot.keyClick(panel.view, Qt.Key.Key_Right)  # opens dept-a; the current item stays
-    assert panel.view.isExpanded(panel._proxy_index("dept-a"))
+    assert panel.view.isExpanded(panel._view_index("dept-a"))
     with qtbot.waitSignal(panel.unit_activated) as blocker:
         qtbot.keyClick(panel.view, Qt.Key.Key_Right)  # now goes into it
     assert blocker.args == ["div-a1"]
 
 
 def test_mouse_click_emits_unit_activated(qtbot, panel):
-    index = panel._proxy_index("dept-b")
+    index = panel._view_index("dept-b")
     with qtbot.waitSignal(panel.unit_activated) as blocker:
         qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=panel.view.visualRect(index).center())
     assert blocker.args == ["dept-b"]
@@ -363,34 +397,35 @@ def test_filter_keeps_ancestors_and_hides_others(qtbot, panel):
     panel.select_unit("dept-b")
     with qtbot.assertNotEmitted(panel.unit_activated):
         panel.set_filter_ids({"unit-a21"})
-    visible = {uid for uid in panel.model.edition._by_id if panel._proxy_index(uid).isValid()}
+    visible = {uid for uid in panel.model.edition._by_id if panel._view_index(uid).isValid()}
     assert visible == {"oim", "siege", "dept-a", "div-a2", "unit-a21"}
-    assert panel.view.isExpanded(panel._proxy_index("div-a2"))  # the kept unit is on screen
+    assert panel.view.isExpanded(panel._view_index("div-a2"))  # the kept unit is on screen
     panel.set_filter_ids(set())
-    assert panel.proxy.rowCount() == 0
+    assert panel.view.model() is panel.proxy and panel.proxy.rowCount() == 0
     panel.set_filter_ids(None)
-    assert_model_matches(panel.proxy, panel.model.edition)
+    assert panel.view.model() is panel.model
+    assert_model_matches(panel.view.model(), panel.model.edition)
 
 
 def test_filter_survives_edition_change(panel, mini):
     panel.set_filter_ids({"cab"})
     panel.set_edition(mini.edition("ed-2022"))
-    assert panel._proxy_index("cab").isValid() and not panel._proxy_index("dept-b").isValid()
+    assert panel._view_index("cab").isValid() and not panel._view_index("dept-b").isValid()
 
 
 def test_edition_change_keeps_open_branches(panel, mini):
     panel.select_unit("div-a2")  # opens dept-a and div-a2
     panel.set_edition(mini.edition("ed-2022"))
-    assert panel.view.isExpanded(panel._proxy_index("dept-a"))  # now under cab, still open
+    assert panel.view.isExpanded(panel._view_index("dept-a"))  # now under cab, still open
     assert panel.current_unit() is None  # the window re-selects; the panel does not guess
 
 
 def test_highlight_and_marks_reach_the_view(panel):
     panel.set_highlighted({"dept-b"})
     panel.set_marks({"div-a1": "added"})
-    assert panel._proxy_index("dept-b").data(HighlightRole) is True
-    assert panel._proxy_index("div-a1").data(MarkRole) == "added"
-    assert panel._proxy_index("dept-b").data(R.AccessibleTextRole)
+    assert panel._view_index("dept-b").data(HighlightRole) is True
+    assert panel._view_index("div-a1").data(MarkRole) == "added"
+    assert panel._view_index("dept-b").data(R.AccessibleTextRole)
 
 
 def test_context_menu(qtbot, panel):
@@ -402,8 +437,155 @@ def test_context_menu(qtbot, panel):
     actions["Copier le nom"].trigger()
     assert QGuiApplication.clipboard().text() == "Département des relations extérieures"
     actions["Développer tout"].trigger()
-    assert panel.view.isExpanded(panel._proxy_index("div-a2"))
+    assert panel.view.isExpanded(panel._view_index("div-a2"))
     actions["Réduire tout"].trigger()
-    assert not panel.view.isExpanded(panel._proxy_index("siege"))
+    assert not panel.view.isExpanded(panel._view_index("siege"))
     empty = panel._build_context_menu(None)
     assert not [a for a in empty.actions() if a.text().startswith("Copier") and a.isEnabled()]
+
+
+# --- speed without losing anything: lazy rows, one call per painted row, no idle proxy ---
+
+
+def test_rows_are_numbered_as_they_are_reached(qtbot, bundled):
+    edition = bundled.edition()
+    model = UnitTreeModel(edition)
+    assert len(model._ids) == 1  # after a reset: the root only
+    deepest = max(edition.units, key=lambda u: edition.depth(u.id))
+    index = model.index_for_id(deepest.id)  # numbers the path down to it, not the whole tree
+    assert model.unit_id(index) == deepest.id and len(model._ids) < len(edition)
+    spy = QSignalSpy(model.dataChanged)
+    far = [u.id for u in edition.units if u.id not in model._serial]
+    model.set_highlighted(far)  # no view holds an index of these rows: nothing to repaint
+    assert spy.count() == 0
+    assert model.index_for_id(far[-1]).data(HighlightRole) is True  # reached later: right at once
+    assert reach_all(model) == len(edition) and len(model._ids) == len(edition)
+
+
+def test_multidata_answers_as_data(model, ed21):
+    roles = [R.DisplayRole, R.DecorationRole, R.FontRole, R.TextAlignmentRole, R.BackgroundRole,
+             R.ForegroundRole, R.CheckStateRole, R.ToolTipRole, R.AccessibleTextRole,
+             R.AccessibleDescriptionRole, UnitIdRole, KindRole, HighlightRole, MarkRole]
+    model.set_highlighted({"div-a2"})
+    model.set_marks({"dept-b": "removed"})
+    for uid in ("oim", "div-a2", "dept-b"):
+        index = model.index_for_id(uid)
+        for role in roles:
+            item = QModelRoleData(int(role))
+            model.multiData(index, QModelRoleDataSpan(item))
+            expected = index.data(role)
+            if isinstance(expected, (QFont, QIcon)):
+                assert type(item.data()) is type(expected), (uid, role)
+            else:
+                assert item.data() == expected, (uid, role)
+
+
+def test_the_delegate_paints_what_multidata_answers(qtbot, panel):
+    """Qt 6's delegate asks multiData for its roles: the highlight must reach the screen."""
+    panel.set_highlighted({"siege"})
+    rect = panel.view.visualRect(panel._view_index("siege"))
+    image = panel.view.viewport().grab().toImage()
+    assert image.pixelColor(rect.right() - 2, rect.center().y()) == QColor(HIGHLIGHT_FILL)
+
+
+def test_filter_proxy_keeps_what_recursive_filtering_keeps(bundled):
+    """Ancestors worked out from the Edition give the rows Qt's recursive filtering gives."""
+    edition = bundled.edition()
+    model = UnitTreeModel(edition)
+    ours = UnitFilterProxy()
+    ours.setSourceModel(model)
+    qt = QSortFilterProxyModel()
+    qt.setRecursiveFilteringEnabled(True)
+    qt.setFilterRole(UnitIdRole)
+    qt.setSourceModel(model)
+    ids = [u.id for u in edition.units]
+    for wanted in (ids[::17], ids[-3:], [edition.root.id], ["ghost"], ids):
+        ours.set_filter_ids(wanted)
+        pattern = "|".join(wanted)
+        qt.setFilterRegularExpression(f"^({pattern})$")
+        assert rows_of(ours) == rows_of(qt), wanted[:3]
+
+
+def rows_of(model) -> list[str]:
+    out, stack = [], [QModelIndex()]
+    while stack:
+        parent = stack.pop()
+        for row in range(model.rowCount(parent)):
+            child = model.index(row, 0, parent)
+            out.append(child.data(UnitIdRole))
+            stack.append(child)
+    return sorted(out)
+
+
+def test_qtmodeltester_on_the_filtered_proxy(qtmodeltester, panel):
+    panel.set_filter_ids({"unit-a21", "dept-b"})
+    qtmodeltester.check(panel.view.model())
+
+
+def test_view_shows_the_same_rows_with_and_without_the_proxy(qtbot, bundled):
+    edition = bundled.edition()
+    widget = shown_panel(qtbot, edition)
+    widget.expand_all()
+    direct = visible_rows(widget)
+    assert len(direct) == len(edition)
+    widget.set_filter_ids({u.id for u in edition.units})  # every unit: the proxy hides nothing
+    assert widget.view.model() is widget.proxy
+    assert visible_rows(widget) == direct
+    widget.set_filter_ids(None)
+    assert widget.view.model() is widget.model and visible_rows(widget) == direct
+
+
+def test_selection_survives_the_filter_on_and_off(qtbot, panel):
+    panel.select_unit("div-a1")
+    assert panel.view.isExpanded(panel._view_index("dept-a"))
+    assert not panel.view.isExpanded(panel._view_index("dept-b"))
+    with qtbot.assertNotEmitted(panel.unit_activated):
+        panel.set_filter_ids({"div-a1", "unit-a21"})
+    assert panel.current_unit() == "div-a1"
+    assert panel.view.selectionModel().isSelected(panel._view_index("div-a1"))
+    with qtbot.assertNotEmitted(panel.unit_activated):
+        panel.set_filter_ids(None)
+    assert panel.current_unit() == "div-a1"
+    assert panel.view.selectionModel().isSelected(panel._view_index("div-a1"))
+    assert visible_rows(panel)  # a view with rows, the old selection model gone with the proxy
+    # The branches open before the filter are open again; the ones only the filter opened are not.
+    assert panel.view.isExpanded(panel._view_index("dept-a"))
+    assert not panel.view.isExpanded(panel._view_index("div-a2"))
+    # The user's keys and clicks still reach the window through the new selection model.
+    with qtbot.waitSignal(panel.unit_activated) as blocker:
+        qtbot.keyClick(panel.view, Qt.Key.Key_Down)
+    assert blocker.args == ["div-a2"]
+
+
+def test_user_moves_while_filtered_are_announced(qtbot, panel):
+    panel.set_filter_ids({"div-a1", "unit-a21"})
+    panel.select_unit("div-a1")
+    with qtbot.waitSignal(panel.unit_activated) as blocker:
+        qtbot.keyClick(panel.view, Qt.Key.Key_Down)
+    assert blocker.args == ["div-a2"]  # the ancestor of unit-a21; dept-b and others hidden
+
+
+def test_edition_switch_keeps_the_selection_in_the_window(qtbot, window):
+    window.select_unit("division-budget")
+    others = [e.id for e in window.dataset.editions if e.id != window.edition.id and "division-budget" in e]
+    assert others
+    window.set_edition(others[0])
+    assert window.tree.current_unit() == "division-budget"
+    index = window.tree._view_index("division-budget")
+    assert window.tree.view.selectionModel().isSelected(index)
+    assert window.tree.view.model() is window.tree.model
+
+
+def test_changes_only_keeps_the_selection_and_marks(qtbot, window):
+    assert window.start_compare("structure-2021", "revision-2022")
+    window.select_unit("bureau-executif")
+    window.actions_.changes_only.setChecked(True)
+    tree = window.tree
+    assert tree.view.model() is tree.proxy and tree.current_unit() == "bureau-executif"
+    assert tree._view_index("bureau-executif").data(MarkRole) == "moved"
+    assert not tree._view_index("conseil").isValid()
+    window.actions_.changes_only.setChecked(False)
+    assert tree.view.model() is tree.model and tree.current_unit() == "bureau-executif"
+    assert tree._view_index("conseil").isValid()
+    window.select_unit("conseil")
+    assert tree.current_unit() == "conseil"
