@@ -24,10 +24,11 @@ Fidelity notes:
 from __future__ import annotations
 
 import html
-from typing import Iterable
+import time
+from typing import Iterable, Iterator
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen,
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
                            QTextLayout, QTransform)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem,
                                QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget)
@@ -476,6 +477,7 @@ class NodeItem(QGraphicsItem):
         self._styles: list[tuple[QPen, QBrush]] | None = None  # current pen and brush per shape
         self._lines: list[TextLine] | None = None
         self._path: QPainterPath | None = None
+        self.overview: Overview | None = None  # a big chart's overview, told of state changes
         self.setAcceptHoverEvents(True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view handles clicks and drags
 
@@ -538,10 +540,17 @@ class NodeItem(QGraphicsItem):
     def set_state(self, selected: bool, highlighted: bool, dimmed: bool) -> None:
         """Restyle for selection, search highlight and dimming; the layout never moves."""
         dimmed = dimmed and not (selected or highlighted)
-        if (selected, highlighted, dimmed) == (self._selected, self._highlighted, self._dimmed):
+        if (selected, highlighted) == (self._selected, self._highlighted):
+            if dimmed != self._dimmed:  # a search starts or ends: the opacity only, for every node
+                self._dimmed = dimmed
+                self.setOpacity(GHOST_OPACITY if "removed" in self._marks else DIM_OPACITY if dimmed else 1.0)
             return
         self._selected, self._highlighted, self._dimmed = selected, highlighted, dimmed
         self._restyle()
+
+    def is_active(self) -> bool:
+        """In a state other than the plain one (dimming aside): selected, matching or marked."""
+        return self._selected or self._highlighted or bool(self._marks)
 
     def set_marks(self, marks: Iterable[str]) -> None:
         """Show change marks (compare mode): border colour, a badge; removed units ghosted."""
@@ -586,6 +595,8 @@ class NodeItem(QGraphicsItem):
         self.setZValue(Z_NODE_ACTIVE if (self._selected or self._highlighted) else Z_NODE)
         self._update_margin()
         self.update()
+        if self.overview is not None:
+            self.overview.set_active(self, self.is_active())
 
     def _update_margin(self) -> None:
         # Selection gets a halo (the one unit to find at a glance); search matches keep the
@@ -641,6 +652,17 @@ class NodeItem(QGraphicsItem):
             painter.setBrush(brush)
             painter.drawPath(path)
         if texts_readable(QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())):
+            for line in self.texts:
+                line.draw(painter)
+
+    def paint_plain(self, painter: QPainter, texts: bool) -> None:
+        """The box as Graphviz drew it, in no state, with or without its texts (for the overview)."""
+        paths = self._paths or [_fill_path(s) for s in self.record.shapes]  # not kept: seen small
+        for path, shape in zip(paths, self.record.shapes):
+            painter.setPen(pen_for(shape.pen))
+            painter.setBrush(brush_for(shape))
+            painter.drawPath(path)
+        if texts:
             for line in self.texts:
                 line.draw(painter)
 
@@ -745,3 +767,285 @@ def background_item(shape: Shape) -> QGraphicsPathItem:
     item.setData(ROLE_KIND, "background")
     item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
     return item
+
+
+# --- the overview of a big chart -----------------------------------------------------------------
+
+OVERVIEW_TILE_PX = 512  # tile images, pixels a side (plus one of padding all round)
+OVERVIEW_MAX_TILES = 48  # cached tiles (two images each, ~1 MB apiece), least recently used go first
+_OVERVIEW_LEVELS = 9  # resolutions: twice the readable size, then halved, down to 1/128 of readable
+# A big chart shows its overview up to names of twice the readable size: just above the
+# readable size, painting the 1,200 boxes on screen as items took ~110 ms a frame.  The
+# finest level (the only one with names) is never shrunk more than twice either.
+OVERVIEW_MAX_SCALE = 2 * TEXT_MIN_PX / style.NAME_SIZE * 0.999  # pixels per point
+
+
+class Overview(QGraphicsItem):
+    """A big chart below the readable size, painted from cached images instead of its items.
+
+    At "fit" zoom the 10,000 boxes of a big chart are a few pixels each;
+    painting them as items costs 0.2-0.3 s a frame (one Python paint per node,
+    and antialiased paths by the thousand even when batched).  Below
+    OVERVIEW_MAX_SCALE the view hides its layers of items and shows this
+    item instead: tiles of the chart rendered once per resolution
+    (OVERVIEW_MAX_SCALE halved as often as needed, so an image is never
+    shrunk more than twice on screen; names only where readable), a slice at
+    a time between events, from the items themselves, so they draw what the
+    items draw.  Two images per tile: the
+    clusters and edges, then the boxes in their plain style, so search
+    dimming is one opacity.  Nodes in any other state (selected, matching,
+    marked) are painted over the images by their own paint(), live.
+    """
+
+    def __init__(self, bounds: QRectF) -> None:
+        super().__init__()
+        self._bounds = QRectF(bounds)
+        self._under: list[tuple[tuple[float, float, float, float], QGraphicsItem]] = []
+        self._nodes: list[tuple[tuple[float, float, float, float], NodeItem]] = []
+        self._cells: dict[tuple[int, int], list[int]] | None = None
+        self._tiles: dict[tuple[int, int, int], list] = {}  # (level, i, j) -> [image A, image B, next op]
+        self._queue: list[tuple[int, int, int]] = []
+        self._active: dict[NodeItem, None] = {}  # ordered set
+        self._dimmed = False
+        self._timer: QTimer | None = None
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(Z_CLUSTER)
+
+    # --- contents --------------------------------------------------------------------------
+    def add_under(self, item: QGraphicsItem) -> None:
+        """A cluster, graph text or edge item (in stacking order), drawn with its children."""
+        r = item.sceneBoundingRect()
+        for child in item.childItems():
+            r = r.united(child.sceneBoundingRect())
+        self._under.append(((r.left(), r.top(), r.right(), r.bottom()), item))
+
+    def add_node(self, node: NodeItem) -> None:
+        b = node.record.bbox
+        self._nodes.append(((b[0], b[1], b[0] + b[2], b[1] + b[3]), node))
+        node.overview = self
+        if node.is_active():
+            self._active[node] = None
+
+    def set_active(self, node: NodeItem, active: bool) -> None:
+        if active:
+            self._active[node] = None
+        else:
+            self._active.pop(node, None)
+        self.update(node.boundingRect().adjusted(-_BADGE_RADIUS, -_BADGE_RADIUS, _BADGE_RADIUS, _BADGE_RADIUS))
+
+    def set_dimmed(self, dimmed: bool) -> None:
+        if dimmed != self._dimmed:
+            self._dimmed = dimmed
+            self.update()
+
+    def invalidate(self) -> None:
+        """Render every tile again (the plain boxes changed: change marks)."""
+        self._tiles.clear()
+        self._queue.clear()
+        self.update()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._queue.clear()
+
+    # --- resolutions and tiles -----------------------------------------------------------
+    @staticmethod
+    def level_scale(level: int) -> float:
+        """Pixels per point of a level: OVERVIEW_MAX_SCALE, then halved."""
+        return OVERVIEW_MAX_SCALE / (1 << level)
+
+    def level_for(self, scale: float) -> int:
+        """The coarsest level at least as fine as `scale` (images are only ever shrunk, ≤ 2×)."""
+        level = 0
+        while level + 1 < _OVERVIEW_LEVELS and self.level_scale(level + 1) >= scale:
+            level += 1
+        return level
+
+    def _tile_size(self, level: int) -> float:
+        return OVERVIEW_TILE_PX / self.level_scale(level)
+
+    def _tile_rect(self, key: tuple[int, int, int]) -> QRectF:
+        level, i, j = key
+        size = self._tile_size(level)
+        return QRectF(self._bounds.left() + i * size, self._bounds.top() + j * size, size, size)
+
+    def _tiles_in(self, level: int, rect: QRectF) -> list[tuple[int, int, int]]:
+        rect = rect.intersected(self._bounds)
+        if rect.isEmpty():
+            return []
+        size = self._tile_size(level)
+        x0, y0 = self._bounds.left(), self._bounds.top()
+        i0, i1 = int((rect.left() - x0) // size), int((rect.right() - x0) // size)
+        j0, j1 = int((rect.top() - y0) // size), int((rect.bottom() - y0) // size)
+        return [(level, i, j) for j in range(j0, j1 + 1) for i in range(i0, i1 + 1)]
+
+    def tiles_for(self, scale: float, rect: QRectF | None = None) -> list[tuple[int, int, int]]:
+        return self._tiles_in(self.level_for(scale), self._bounds if rect is None else rect)
+
+    def is_ready(self, key: tuple[int, int, int]) -> bool:
+        tile = self._tiles.get(key)
+        return tile is not None and tile[2] is None
+
+    def _ops_in(self, rect: QRectF) -> list[tuple[int, object]]:
+        """(layer, item) of everything drawn in rect, in stacking order."""
+        if self._cells is None:  # a coarse grid, so a tile does not test every record
+            self._cells = {}
+            for index, (box, _item) in enumerate(self._under + self._nodes):
+                for cell in self._cells_of(*box):
+                    self._cells.setdefault(cell, []).append(index)
+        found: set[int] = set()
+        for cell in self._cells_of(rect.left(), rect.top(), rect.right(), rect.bottom()):
+            found.update(self._cells.get(cell, ()))
+        both = self._under + self._nodes
+        under = len(self._under)
+        left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        ops = []
+        for index in sorted(found):
+            (x0, y0, x1, y1), item = both[index]
+            if x0 <= right and x1 >= left and y0 <= bottom and y1 >= top:
+                ops.append((0 if index < under else 1, item))
+        return ops
+
+    _CELL = 1024.0
+
+    def _cells_of(self, x0: float, y0: float, x1: float, y1: float) -> Iterator[tuple[int, int]]:
+        c = self._CELL
+        for i in range(int(x0 // c), int(x1 // c) + 1):
+            for j in range(int(y0 // c), int(y1 // c) + 1):
+                yield i, j
+
+    def render_step(self, key: tuple[int, int, int], budget_s: float) -> bool:
+        """Render some of a tile (at most about budget_s); True when the tile is complete."""
+        tile = self._tiles.get(key)
+        if tile is None:
+            images = []
+            for _ in range(2):
+                image = QImage(OVERVIEW_TILE_PX + 2, OVERVIEW_TILE_PX + 2, QImage.Format.Format_ARGB32_Premultiplied)
+                image.fill(Qt.GlobalColor.transparent)
+                images.append(image)
+            tile = self._tiles[key] = [images[0], images[1], (self._ops_in(self._padded(key)), 0)]
+            while len(self._tiles) > OVERVIEW_MAX_TILES:
+                del self._tiles[next(iter(self._tiles))]
+        else:  # most recently used last
+            self._tiles[key] = self._tiles.pop(key)
+        if tile[2] is None:
+            return True
+        ops, index = tile[2]
+        end = time.perf_counter() + budget_s
+        option = QStyleOptionGraphicsItem()
+        rect = self._padded(key)
+        scale = self.level_scale(key[0])
+        texts = texts_readable(scale)
+        painter: QPainter | None = None
+        layer = -1
+        while index < len(ops) and (painter is None or time.perf_counter() < end):
+            op_layer, item = ops[index]
+            if op_layer != layer:
+                if painter is not None:
+                    painter.end()
+                layer = op_layer
+                painter = QPainter(tile[layer])
+                painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+                                       | QPainter.RenderHint.SmoothPixmapTransform)
+                painter.scale(scale, scale)
+                painter.translate(-rect.left(), -rect.top())
+                base = painter.worldTransform()
+            if layer == 1:
+                if not item.marks():  # type: ignore[union-attr]  (marked ones are painted live)
+                    item.paint_plain(painter, texts)  # type: ignore[union-attr]
+            else:
+                _paint_tree(painter, item, option, base)
+            index += 1
+        if painter is not None:
+            painter.end()
+        tile[2] = None if index >= len(ops) else (ops, index)
+        return tile[2] is None
+
+    def _padded(self, key: tuple[int, int, int]) -> QRectF:
+        pad = 1 / self.level_scale(key[0])
+        return self._tile_rect(key).adjusted(-pad, -pad, pad, pad)
+
+    def _schedule(self, keys: list[tuple[int, int, int]]) -> None:
+        for key in keys:
+            if key not in self._queue:
+                self._queue.append(key)
+        if self._queue:
+            if self._timer is None:
+                self._timer = QTimer()
+                self._timer.setSingleShot(True)
+                self._timer.setInterval(0)
+                self._timer.timeout.connect(self._run_queue)
+            if not self._timer.isActive():
+                self._timer.start()
+
+    def _run_queue(self) -> None:
+        end = time.perf_counter() + OVERVIEW_SLICE_S
+        while self._queue and time.perf_counter() < end:
+            key = self._queue[0]
+            if self.render_step(key, end - time.perf_counter()):
+                self._queue.pop(0)
+                self.update(self._tile_rect(key))
+        if self._queue and self._timer is not None:
+            self._timer.start()
+
+    # --- QGraphicsItem ---------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        return QRectF(self._bounds)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        scale = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        level = self.level_for(scale)
+        exposed = option.exposedRect
+        keys = self._tiles_in(level, exposed)
+        self._schedule([k for k in keys if not self.is_ready(k)])
+        base_opacity = painter.opacity()
+        for layer in (0, 1):
+            if layer == 1 and self._dimmed:
+                painter.setOpacity(base_opacity * DIM_OPACITY)
+            for key in keys:
+                self._draw_tile(painter, key, layer)
+        # Nodes in any state but the plain one, over the images, as their items paint them.
+        for node in self._active:
+            if node.boundingRect().adjusted(-_BADGE_RADIUS, -_BADGE_RADIUS, _BADGE_RADIUS,
+                                            _BADGE_RADIUS).intersects(exposed):
+                painter.setOpacity(base_opacity * node.opacity())
+                node.paint(painter, option, widget)
+                badge = node.badge()
+                if badge is not None:
+                    painter.save()
+                    painter.translate(badge.pos())
+                    badge.paint(painter, option, widget)
+                    painter.restore()
+        painter.setOpacity(base_opacity)
+
+    def _draw_tile(self, painter: QPainter, key: tuple[int, int, int], layer: int) -> None:
+        level, i, j = key
+        target = self._tile_rect(key)
+        # The tile itself, else the coarser one that covers it (blurred for a moment).
+        x0, y0 = self._bounds.left(), self._bounds.top()
+        for other in range(level, _OVERVIEW_LEVELS):
+            shift = other - level
+            found = (other, i >> shift, j >> shift)
+            if not self.is_ready(found):
+                continue
+            scale = self.level_scale(other)
+            origin = self._tile_rect(found).topLeft()
+            source = QRectF((target.left() - origin.x()) * scale + 1, (target.top() - origin.y()) * scale + 1,
+                            target.width() * scale, target.height() * scale)
+            painter.drawImage(target, self._tiles[found][layer], source)
+            return
+
+
+OVERVIEW_SLICE_S = 0.02  # tile rendering per turn of the event loop
+
+
+def _paint_tree(painter: QPainter, item: QGraphicsItem, option: QStyleOptionGraphicsItem, base: QTransform) -> None:
+    """Paint an item and its children as the scene would (their own transforms, no clipping)."""
+    if not item.isVisible():
+        return
+    painter.setWorldTransform(item.sceneTransform() * base)
+    item.paint(painter, option, None)
+    for child in item.childItems():
+        _paint_tree(painter, child, option, base)

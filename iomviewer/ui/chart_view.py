@@ -19,17 +19,18 @@ import time
 from typing import Iterable, Iterator, Mapping
 
 import shiboken6
-from PySide6.QtCore import (QEasingCurve, QPoint, QPointF, QRectF, Qt, QTimer, QVariantAnimation,
+from PySide6.QtCore import (QEasingCurve, QEvent, QPoint, QPointF, QRectF, Qt, QTimer, QVariantAnimation,
                             Signal)
-from PySide6.QtGui import (QColor, QContextMenuEvent, QKeyEvent, QMouseEvent, QPainter, QRegion,
-                           QResizeEvent, QShowEvent, QTransform, QWheelEvent)
-from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsScene, QGraphicsView, QLabel, QMenu,
-                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtGui import (QColor, QContextMenuEvent, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPen,
+                           QRegion, QResizeEvent, QShowEvent, QTransform, QWheelEvent)
+from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
+                               QGraphicsView, QLabel, QMenu, QProgressBar, QPushButton, QToolTip, QVBoxLayout,
+                               QWidget)
 
 from iomviewer.chart import style
 from iomviewer.chart.layout import Layout
-from iomviewer.ui.chart_items import (TEXT_MIN_PX, Z_GRAPH_TEXT, NodeItem, background_item, cluster_item,
-                                      edge_item, text_item, texts_readable)
+from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, TEXT_MIN_PX, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE, NodeItem, Overview,
+                                      background_item, cluster_item, edge_item, text_item, texts_readable)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,87 @@ __all__ = ["ChartView", "TEXT_MIN_PX"]  # TEXT_MIN_PX: nodes hide their texts be
 # Layouts with more records (nodes, edges, clusters) than this are built in slices.
 SYNC_MAX_RECORDS = 1500
 BUILD_SLICE_S = 0.012  # item creation per turn of the event loop
+TILE_PT = 1500.0  # a big chart's nodes are grouped in tiles of about this size (points)
+_TILE_MARGIN = 12.0  # room in a tile for its nodes' halos, hover rings and badges
+_GRID_PT = 256.0  # cells of the grid unit_at looks nodes up in
+
+
+class _Scene:
+    """A chart's scene and what the view keeps of it: items by kind, a big chart's layers, tiles
+    and overview, and a grid of the nodes for hit tests (no Python call per item on a mouse move)."""
+
+    def __init__(self, scene: QGraphicsScene, big: bool) -> None:
+        self.scene, self.big = scene, big
+        self.nodes: dict[str, NodeItem] = {}
+        self.items: list = []  # background, clusters, graph texts, edges
+        self.layers: dict[float, QGraphicsRectItem] = {}
+        self.tiles: dict[tuple[int, int], QGraphicsRectItem] = {}
+        self._tile_boxes: dict[tuple[int, int], list[float]] = {}
+        self.overview: Overview | None = None
+        self.grid: dict[tuple[int, int], list[NodeItem]] = {}
+        self.serial = 0
+
+    def start_layers(self, bounds: QRectF) -> Overview:
+        self.overview = Overview(bounds)
+        self.scene.addItem(self.overview)
+        for z in (Z_CLUSTER, Z_EDGE, Z_NODE):
+            layer = QGraphicsRectItem()
+            layer.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+            layer.setZValue(z)
+            # Hidden from the start: a big chart opens fitted, below the readable size, on its
+            # overview (hiding 10,000 items afterwards would walk them all).
+            layer.setVisible(False)
+            self.scene.addItem(layer)
+            self.layers[z] = layer
+        return self.overview
+
+    def add(self, item: QGraphicsItem, layer: float) -> None:
+        if self.big:
+            item.setParentItem(self.layers[layer])
+            self.overview.add_under(item)  # type: ignore[union-attr]
+        else:
+            self.scene.addItem(item)
+        self.items.append(item)
+
+    def add_node(self, node: NodeItem) -> None:
+        x, y, w, h = node.record.bbox
+        if self.big:
+            key = (int((x + w / 2) // TILE_PT), int((y + h / 2) // TILE_PT))
+            tile = self.tiles.get(key)
+            if tile is None:
+                tile = self.tiles[key] = QGraphicsRectItem(self.layers[Z_NODE])
+                tile.setPen(QPen(Qt.PenStyle.NoPen))
+                # Qt skips the children of a tile outside the area painted or hit-tested.
+                tile.setFlag(QGraphicsItem.GraphicsItemFlag.ItemContainsChildrenInShape)
+                tile.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                self._tile_boxes[key] = [x, y, x + w, y + h]
+            box = self._tile_boxes[key]
+            box[0], box[1], box[2], box[3] = min(box[0], x), min(box[1], y), max(box[2], x + w), max(box[3], y + h)
+            node.setParentItem(tile)
+            self.overview.add_node(node)  # type: ignore[union-attr]
+        else:
+            self.scene.addItem(node)
+        self.nodes[node.unit_id] = node
+        for i in range(int(x // _GRID_PT), int((x + w) // _GRID_PT) + 1):
+            for j in range(int(y // _GRID_PT), int((y + h) // _GRID_PT) + 1):
+                self.grid.setdefault((i, j), []).append(node)
+
+    def finish_tiles(self) -> None:
+        m = _TILE_MARGIN
+        for key, tile in self.tiles.items():
+            x0, y0, x1, y1 = self._tile_boxes[key]
+            tile.setRect(QRectF(x0 - m, y0 - m, x1 - x0 + 2 * m, y1 - y0 + 2 * m))
+
+    def node_at(self, point: QPointF) -> NodeItem | None:
+        for node in self.grid.get((int(point.x() // _GRID_PT), int(point.y() // _GRID_PT)), ()):
+            if node.bbox.contains(point):
+                return node
+        return None
+
+    def disposal_order(self) -> list:
+        """Leaves first: deleting a layer would delete its thousands of children in one go."""
+        rest = list(self.tiles.values()) + list(self.layers.values())
+        return list(self.nodes.values()) + self.items + rest + ([self.overview] if self.overview else [])
 
 
 class _BusyOverlay(QWidget):
@@ -131,7 +213,10 @@ class ChartView(QGraphicsView):
 
         self._layout: Layout | None = None
         self._nodes: dict[str, NodeItem] = {}
-        self._items: list = []  # the scene's other top-level items (edges, clusters, background)
+        self._items: list = []  # the scene's other items (edges, clusters, background)
+        self._built: _Scene | None = None
+        self._overview: Overview | None = None  # a big chart's (see _Scene)
+        self._overview_on = False
         self._building: tuple[Layout, Iterator[int]] | None = None
         self._build_generation = 0
         self._next: tuple | None = None
@@ -250,40 +335,41 @@ class ChartView(QGraphicsView):
                 gc.enable()
 
     def _build_scene(self, layout: Layout) -> Iterator[int]:
-        """Make the items of a layout into self._next (scene, nodes, items); yield the records done."""
+        """Make the items of a layout into self._next (a _Scene); yield the records done.
+
+        A big chart (more than SYNC_MAX_RECORDS records) puts its items in
+        layers: clusters, edges, and nodes grouped in tiles, so that Qt skips
+        a whole tile off screen without asking each node's (Python)
+        boundingRect, and an Overview paints the chart below the readable
+        size while the layers are hidden (see _apply_level_of_detail).
+        """
         scene = QGraphicsScene(self)
         # No index while items pour in (each insertion would update it); a
         # small chart gets its BSP index when it is shown (see _install).
         scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        nodes: dict[str, NodeItem] = {}
-        items: list = []
+        big = len(layout.nodes) + len(layout.edges) + len(layout.clusters) > SYNC_MAX_RECORDS
+        built = _Scene(scene, big)
         complete = False
         try:
             bounds = QRectF(0, 0, layout.width, layout.height)
             for shape in layout.background:
                 item = background_item(shape)
                 scene.addItem(item)
-                items.append(item)
+                built.items.append(item)
                 bounds = bounds.united(item.boundingRect())
             scene.setSceneRect(bounds)
+            overview = built.start_layers(bounds) if big else None
             done = 0
             for record in layout.clusters:
-                item = cluster_item(record)
-                item.boundingRect()
-                scene.addItem(item)
-                items.append(item)
+                built.add(cluster_item(record), Z_CLUSTER)
                 done += 1
                 yield done
             for text in layout.texts:
                 item = text_item(text)
                 item.setZValue(Z_GRAPH_TEXT)
-                scene.addItem(item)
-                items.append(item)
+                built.add(item, Z_CLUSTER)  # in the clusters' layer, over them
             for record in layout.edges:
-                item = edge_item(record)
-                item.boundingRect()  # computed now (and cached by Qt), not in one go at the first paint
-                scene.addItem(item)
-                items.append(item)
+                built.add(edge_item(record), Z_EDGE)
                 done += 1
                 yield done
             dimming = self._dimming()
@@ -293,24 +379,44 @@ class ChartView(QGraphicsView):
                 node.set_state(uid == self._selected, lit, dimming and not lit)
                 if uid in self._marks:
                     node.set_marks(self._marks[uid])
-                scene.addItem(node)
-                nodes[uid] = node
+                built.add_node(node)
                 done += 1
                 yield done
-            self._next = (scene, nodes, items, self._state_serial)
+            built.finish_tiles()
+            if overview is not None:
+                overview.set_dimmed(dimming)
+                scale = self._expected_scale(bounds)
+                if scale is not None and scale < OVERVIEW_MAX_SCALE:
+                    # The overview's images for the zoom the chart will open at, before it shows.
+                    for key in overview.tiles_for(scale):
+                        while not overview.render_step(key, BUILD_SLICE_S):
+                            yield done
+                        yield done
+            built.serial = self._state_serial
+            self._next = built
             complete = True
         finally:
             if not complete:  # abandoned: take the half-built scene apart in the background
-                self._dispose(scene, items + list(nodes.values()))
+                self._dispose(scene, built.disposal_order())
+
+    def _expected_scale(self, bounds: QRectF) -> float | None:
+        """Pixels per point the new chart will open at, if it is fitted to the view."""
+        if self._had_layout and not self._auto_fit:
+            return None
+        vp = self.viewport().rect().adjusted(FIT_MARGIN, FIT_MARGIN, -FIT_MARGIN, -FIT_MARGIN)
+        if bounds.isEmpty() or vp.width() <= 0 or vp.height() <= 0:
+            return None
+        return min(vp.width() / bounds.width(), vp.height() / bounds.height(), FIT_MAX_ZOOM * self._unit_scale())
 
     def _install(self, layout: Layout, started: float, build_seconds: float) -> None:
         """Show the scene _build_scene made (the old one is taken apart in the background)."""
-        scene, nodes, items, serial = self._next
-        self._next = None
+        built, self._next = self._next, None
+        scene, nodes, items, serial, big = built.scene, built.nodes, built.items, built.serial, built.big
         anchor = None if self._auto_fit else self._view_anchor()
         self._animation.stop()
-        old_scene, old_items = self.scene(), self._items + list(self._nodes.values())
-        big = len(nodes) + len(items) > SYNC_MAX_RECORDS
+        old_scene, old_items = self.scene(), self._built.disposal_order() if self._built else []
+        if self._overview is not None:
+            self._overview.stop()
         if not big:
             scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         # else no index: for 10,000 units, building the BSP tree made the first paint
@@ -320,6 +426,8 @@ class ChartView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate if big
                                    else QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
         self._nodes, self._items, self._layout = nodes, items, layout
+        self._built, self._overview = built, built.overview
+        self._overview_on = built.overview is not None  # the layers start hidden (see _Scene)
         self.setScene(scene)
         if old_scene is not None:
             self._dispose(old_scene, old_items)
@@ -328,6 +436,7 @@ class ChartView(QGraphicsView):
             for uid, marks in self._marks.items():
                 if uid in self._nodes:
                     self._nodes[uid].set_marks(marks)
+        self._raise_tile(self._selected, True)
         self.last_build_seconds = build_seconds
         log.debug("chart scene: %d units built in %.1f ms (%.1f ms elapsed)", len(self._nodes),
                   build_seconds * 1000, (time.perf_counter() - started) * 1000)
@@ -400,6 +509,8 @@ class ChartView(QGraphicsView):
         self._state_serial += 1
         for uid in {previous, unit_id} - {None}:
             self._restyle(uid)
+        self._raise_tile(previous, False)
+        self._raise_tile(unit_id, True)
         if center and unit_id in self._nodes:
             self._center_on(self._nodes[unit_id].bbox.center())
 
@@ -445,11 +556,15 @@ class ChartView(QGraphicsView):
         new = {uid: (m,) if isinstance(m, str) else tuple(m) for uid, m in marks.items()}
         new = {uid: m for uid, m in new.items() if m}
         self._state_serial += 1
+        changed = False
         for uid in set(self._marks) | set(new):
             node = self._nodes.get(uid)
-            if node is not None:
+            if node is not None and node.marks() != new.get(uid, ()):
                 node.set_marks(new.get(uid, ()))
+                changed = True
         self._marks = new
+        if changed and self._overview is not None:
+            self._overview.invalidate()  # its images leave marked boxes out
 
     def _dimming(self) -> bool:
         return self._dim_others and bool(self._highlighted)
@@ -465,6 +580,16 @@ class ChartView(QGraphicsView):
         for uid, node in self._nodes.items():
             lit = uid in self._highlighted
             node.set_state(uid == self._selected, lit, dimming and not lit)
+        if self._overview is not None:
+            self._overview.set_dimmed(dimming)
+
+    def _raise_tile(self, uid: str | None, selected: bool) -> None:
+        # In a big chart the selected node's tile goes over its neighbours, so the halo does too
+        # (as the node itself does among the top-level nodes of a small chart).
+        node = self._nodes.get(uid) if uid is not None else None
+        tile = node.parentItem() if node is not None else None
+        if tile is not None:
+            tile.setZValue(1.0 if selected else 0.0)
 
     # --- zoom and scrolling -----------------------------------------------------------------------
     def _unit_scale(self) -> float:
@@ -555,8 +680,21 @@ class ChartView(QGraphicsView):
         return texts_readable(self.transform().m11())
 
     def _apply_level_of_detail(self) -> None:
-        # Each node decides in paint() from the painter's scale: nothing to do per node here.
-        pass
+        # Each node decides in paint() whether to draw its texts, from the painter's scale:
+        # nothing to do per node here.  A big chart switches between its overview (zoomed out
+        # below OVERVIEW_MAX_SCALE) and its layers of items.
+        if self._overview is None:
+            return
+        on = self.transform().m11() < OVERVIEW_MAX_SCALE
+        if on != self._overview_on:
+            self._overview_on = on
+            for layer in self._built.layers.values():  # type: ignore[union-attr]
+                layer.setVisible(not on)
+            self._overview.setVisible(on)
+
+    def overview_shown(self) -> bool:
+        """True while a big chart is painted from its overview (zoomed out below the readable size)."""
+        return self._overview_on
 
     def _emit_zoom(self) -> None:
         self._apply_level_of_detail()
@@ -579,13 +717,25 @@ class ChartView(QGraphicsView):
     # --- hit testing ------------------------------------------------------------------------------
     def unit_at(self, pos: QPoint | QPointF) -> str | None:
         """The id of the unit under a viewport position, if any."""
+        if self._built is None:
+            return None
         p = pos.toPoint() if isinstance(pos, QPointF) else pos
-        for item in self.items(p):
-            while item is not None:
-                if isinstance(item, NodeItem):
-                    return item.unit_id
-                item = item.parentItem()
-        return None
+        # The pixel's centre, looked up in a grid: self.items() would ask every node of a big
+        # chart (no index) for its boundingRect, a Python call each, at each mouse move.
+        node = self._built.node_at(self.mapToScene(p) + QPointF(0.5, 0.5) / (self.transform().m11() or 1.0))
+        return node.unit_id if node is not None else None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self._overview_on:
+            # The overview shows no items to hover: give the unit's tooltip from the grid.
+            assert isinstance(event, QHelpEvent)
+            uid = self.unit_at(event.pos())
+            if uid is not None:
+                QToolTip.showText(event.globalPos(), self._nodes[uid].tooltip_html(), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     # --- events -----------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
