@@ -530,3 +530,85 @@ def test_bundled_edition_renders(qtbot):
     assert visible.adjusted(-1, -1, 1, 1).contains(v.sceneRect())
     gray = _gray(image, 100)
     assert min(gray) < 128 and sum(g < 250 for g in gray) > 500  # drawn, not blank
+
+
+# --- big charts: layers, tiles and the overview ---------------------------------------------------
+
+
+@pytest.fixture
+def big_view(qtbot, layout, monkeypatch) -> ChartView:
+    """The fixture chart built as a big one (layers, tiles, overview), as 10,000 units would be."""
+    from iomviewer.ui import chart_view as chart_view_module
+
+    monkeypatch.setattr(chart_view_module, "SYNC_MAX_RECORDS", 5)
+    v = ChartView()
+    v.smooth_scrolling = False
+    qtbot.addWidget(v)
+    v.resize(800, 600)
+    v.show()
+    qtbot.waitExposed(v)
+    with qtbot.waitSignal(v.layout_shown, timeout=10000):
+        v.set_layout(layout)
+    return v
+
+
+def _overview_ready(view: ChartView) -> bool:
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    overview = view._overview
+    scale = QStyleOptionGraphicsItem.levelOfDetailFromTransform(view.transform())  # as paint() reads it
+    return all(overview.is_ready(key) for key in overview.tiles_for(scale, view.mapToScene(
+        view.viewport().rect()).boundingRect()))
+
+
+def test_big_chart_shows_its_overview_zoomed_out_and_its_items_zoomed_in(big_view, layout):
+    view = big_view
+    assert view.unit_count() == len(layout.nodes)
+    view.set_zoom(0.1)
+    assert view.overview_shown() and not view.texts_visible()
+    assert not any(n.isVisible() for n in view.node_items().values())  # no per-node paint
+    view.reset_zoom()
+    assert not view.overview_shown() and view.texts_visible()
+    assert all(n.isVisible() for n in view.node_items().values())
+    # Nodes sit in tiles, which Qt skips off screen; each unit still has its item and box.
+    for uid, record in layout.nodes.items():
+        node = view.node_item(uid)
+        assert node.parentItem() is not None and node.parentItem().rect().contains(node.sceneBoundingRect())
+        assert node.sceneBoundingRect() == QRectF(*record.bbox)
+
+
+def test_the_overview_draws_what_the_items_draw(view, big_view, qtbot):
+    from iomviewer.ui.chart_items import Overview
+
+    scale = Overview.level_scale(1) * 0.999  # about one image pixel per screen pixel, no names
+    for v in (big_view, view):
+        v.set_zoom(scale / v._unit_scale())
+        v.centerOn(v.node_item("dept-a").bbox.center())
+    assert big_view.overview_shown() and not view.overview_shown()
+    qtbot.waitUntil(lambda: _overview_ready(big_view), timeout=5000)
+    ours, items = big_view.grab().toImage(), view.grab().toImage()
+    a, b = _gray(ours), _gray(items)
+    assert sum(abs(x - y) for x, y in zip(a, b)) / len(a) < 1.0
+    assert min(a) < 200  # boxes and lines were drawn
+
+
+def test_overview_finds_units_under_the_mouse_and_shows_state(big_view, qtbot):
+    view = big_view
+    view.set_zoom(0.2)
+    view.centerOn(view.node_item("dept-b").bbox.center())
+    assert view.overview_shown()
+    assert view.unit_at(_center(view, "dept-b")) == "dept-b"
+    with qtbot.waitSignal(view.unit_clicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_center(view, "dept-b"))
+    assert blocker.args == ["dept-b"] and view.node_item("dept-b").state()[0]
+    qtbot.waitUntil(lambda: _overview_ready(view), timeout=5000)
+    box = view.mapFromScene(view.node_item("dept-b").bbox).boundingRect()
+    selected = view.grab().toImage().copy(box.adjusted(-3, -3, 3, 3))
+    view.select_unit(None)
+    view.set_highlighted({"dept-b"})  # the others dim
+    plain = view.grab().toImage().copy(box.adjusted(-3, -3, 3, 3))
+    assert selected != plain  # the selection's border and halo are painted over the images
+    view.set_highlighted(set())
+    view.set_marks({"dept-b": "removed"})
+    ghost = view.grab().toImage().copy(box.adjusted(-3, -3, 3, 3))
+    assert ghost != plain
