@@ -128,3 +128,84 @@ def test_parse_json_shares_equal_pens():
     layout = parse_json({"bb": "0,0,2,2", "objects": objects, "edges": []})
     pens = [n.shapes[0].pen for n in layout.nodes.values()]
     assert pens[0] is pens[1] is pens[2] and pens[0].color == "#aabbcc"
+
+
+# --- the drawing captured from the laid-out graph, against dot -Tjson ----------------------------
+
+
+def _records(layout):
+    """A Layout as nested tuples, dict order included (nodes paint in that order)."""
+    import dataclasses
+
+    def norm(x):
+        if dataclasses.is_dataclass(x):
+            return type(x).__name__, tuple(norm(getattr(x, f.name)) for f in dataclasses.fields(x))
+        if isinstance(x, dict):
+            return tuple((k, norm(v)) for k, v in x.items())
+        if isinstance(x, (list, tuple)):
+            return tuple(norm(v) for v in x)
+        return x
+    return norm(layout)
+
+
+def _both_ways(graph):
+    from iomviewer.chart.dot import run_dot
+    from iomviewer.chart.layout import lay_out, layout_graph, parse_json
+
+    from_json = parse_json(run_dot(graph, "json"))
+    captured, data = lay_out(graph)
+    assert _records(layout_graph(graph)) == _records(captured)
+    assert _records(parse_json(data)) == _records(captured)  # read back from a cache
+    return from_json, captured
+
+
+@pytest.mark.parametrize("options", [ChartOptions(), ChartOptions(rankdir="LR"), ChartOptions(compact=False),
+                                     ChartOptions(depth=1, collapsed=frozenset({"siege"}))],
+                         ids=["compact", "lr", "rows", "depth"])
+def test_captured_drawing_gives_the_records_of_dot_json(dataset, options):
+    from iomviewer.chart.build import build_graph
+
+    for edition in dataset.editions:
+        from_json, captured = _both_ways(build_graph(edition, options))
+        assert _records(captured) == _records(from_json), edition.id
+
+
+def test_captured_drawing_of_hostile_names_and_compare_mode_is_dot_jsons(dataset):
+    from test_chart import HOSTILE, edition
+
+    from iomviewer.chart.build import build_graph
+    from iomviewer.core.compare import build_comparison
+    from iomviewer.core.model import Link
+
+    rows = [("node", "Racine", "organisation", None)]
+    rows += [(f"h.{i}-x", name, "division", "node") for i, name in enumerate(HOSTILE)]
+    rows += [("graph", "Unité", "unit", "h.0-x", [Link("supports", "h.1-x")])]
+    for options in (ChartOptions(), ChartOptions(compact=False)):
+        from_json, captured = _both_ways(build_graph(edition(rows), options))
+        assert _records(captured) == _records(from_json)
+    a, b = dataset.editions[-2], dataset.editions[-1]
+    from_json, captured = _both_ways(build_graph(build_comparison(dataset, a.id, b.id).edition, ChartOptions()))
+    assert _records(captured) == _records(from_json)
+
+
+def test_what_the_capture_cannot_read_is_read_from_dot_json():
+    import pygraphviz
+
+    from iomviewer.chart.layout import CAPTURE_FORMAT, lay_out
+
+    g = pygraphviz.AGraph(directed=True)
+    g.add_node("a", shape="box", style="filled", fillcolor="red:blue")  # a gradient: xdot spells it its way
+    g.add_node("b", label="b")
+    g.add_edge("a", "b", key="a->b")
+    from_json, captured = _both_ways(g)
+    assert _records(captured) == _records(from_json)
+    assert captured.nodes["a"].shapes[0].pen.fill == "#ff0000"  # the gradient's first stop
+    assert CAPTURE_FORMAT.encode() not in lay_out(g)[1]  # dot's own JSON, to cache
+
+
+def test_edges_come_in_the_order_of_dot_json_not_node_by_node(dataset):
+    from iomviewer.chart.build import build_graph
+
+    graph = build_graph(dataset.edition(), ChartOptions(depth=2))
+    from_json, captured = _both_ways(graph)
+    assert [e.id for e in captured.edges] == [e.id for e in from_json.edges]

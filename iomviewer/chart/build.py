@@ -14,6 +14,7 @@ import functools
 import math
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,36 @@ def hidden_count(edition: Edition, unit_id: str) -> int:
     return count
 
 
+# Every view that stops above the leaves counts what each shown leaf hides:
+# at 10,000 units, a walk over most of the edition for each build (a quarter
+# of building the opening view).  Counted once per edition (editions do not
+# change once loaded), in one pass; keyed by identity, as an Edition hashes
+# all its units.
+_descendants: dict[int, tuple["weakref.ref[Edition]", dict[str, int]]] = {}
+
+
+def _descendant_counts(edition: Edition) -> dict[str, int]:
+    """Unit id → number of its descendants, for every unit under the edition's roots."""
+    known = _descendants.get(id(edition))
+    if known is not None and known[0]() is edition:
+        return known[1]
+    order, seen, stack = [], set(), list(edition.children(None))
+    while stack:  # preorder, iteratively: a deep chain must not hit the recursion limit
+        uid = stack.pop()
+        if uid in seen:
+            continue
+        seen.add(uid)
+        order.append(uid)
+        stack.extend(edition.children(uid))
+    counts: dict[str, int] = {}
+    for uid in reversed(order):  # children before parents
+        counts[uid] = sum(1 + counts.get(k, 0) for k in edition.children(uid))
+    for key in [k for k, (ref, _) in _descendants.items() if ref() is None]:
+        del _descendants[key]
+    _descendants[id(edition)] = (weakref.ref(edition), counts)
+    return counts
+
+
 # --- text ----------------------------------------------------------------------------
 
 
@@ -160,6 +191,7 @@ def wrap_label(name: str, width: int = 24) -> list[str]:
     return best
 
 
+@functools.lru_cache(maxsize=50_000)  # the lines of every name, escaped again by every build
 def html_escape(text: str) -> str:
     """Escape text for a Graphviz HTML-like label (after clean_text).
 
@@ -369,6 +401,7 @@ _WIDE = frozenset("mwMW\u0152\u0153\u00c6\u00e6\u2014\u2026&%@")
 _ADVANCE = ((0.333, 0.353, 1.009, 0.712, 0.623), (0.359, 0.401, 1.132, 0.898, 0.696))
 
 
+@functools.lru_cache(maxsize=50_000)  # each name's lines, measured again by every build
 def _text_width(text: str, size: float, bold: bool = False) -> float:
     """Estimated width in points of a line of text (for planning only; dot measures for real)."""
     space, narrow, wide, capital, other = _ADVANCE[bold]
@@ -641,6 +674,7 @@ class _Planner:
         cap_offset = offset + bh + _DENSE_GAP  # cap is height - cap_offset
         bound = [-math.inf, math.inf]
         blocks: dict[str, tuple[float, float]] = {}
+        entries: dict[str, tuple[float, float]] = {}  # stacked child → the heights its block holds for
         held = self._candidate_iv
         best = None
         for index, (stacked, row) in enumerate(self.candidates[uid]):
@@ -654,8 +688,14 @@ class _Planner:
                     parts.append(part)
                 if stacked:
                     for k in stacked:
-                        lo, hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
-                        mine[0], mine[1] = max(mine[0], lo), min(mine[1], hi)
+                        if k not in entries:
+                            lo, hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
+                            entries[k] = (lo, hi)
+                        lo, hi = entries[k]
+                        if lo > mine[0]:
+                            mine[0] = lo
+                        if hi < mine[1]:
+                            mine[1] = hi
                     runs = self._runs_held(stacked, blocks, cap, cap_offset, mine)
                     parts.append(self._span(runs, blocks))
                 w = max(bw, sum(pw for pw, _ in parts) + _DENSE_NODESEP * (len(parts) - 1))
@@ -833,7 +873,9 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
     g.edge_attr.update(color=style.EDGE_COLOR, arrowhead="none", penwidth="1.2")
 
     units = {uid: edition.unit(uid) for uid in shown}
-    hidden = {uid: hidden_count(edition, uid) if not kids else 0 for uid, kids in shown.items()}
+    descendants = _descendant_counts(edition)
+    hidden = {uid: 0 if kids else descendants[uid] if uid in descendants else hidden_count(edition, uid)
+              for uid, kids in shown.items()}
     texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid])) for uid, u in units.items()}
     changes = comparison_of(edition)
     extras = {uid: change_lines(uid, changes, options.lang) for uid in shown} if changes is not None else {}
@@ -860,10 +902,11 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
             id=uid,
             fillcolor=ks.fill,
             color=ks.border,
-            fontcolor=ks.text,
             penwidth=f"{ks.penwidth:g}",
             **{"class": classes},
         )
+        if ks.text != style.TEXT_COLOR:  # the default is not written out, so not set either
+            attrs["fontcolor"] = ks.text
         if ks.dashed:
             attrs["style"] = "rounded,filled,dashed"
         if marks:

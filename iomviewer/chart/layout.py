@@ -138,28 +138,52 @@ class Layout:
 
 def layout_graph(graph: "pygraphviz.AGraph") -> Layout:
     """Lay the graph out with dot (one run) and interpret the result."""
-    return lay_out(graph)[0]
+    return _lay_out(graph, keep=False)[0]
 
 
 def lay_out(graph: "pygraphviz.AGraph") -> tuple[Layout, bytes]:
-    """Lay the graph out with dot (one run): the interpreted layout and dot's JSON (to cache).
+    """Lay the graph out with dot (one run): the interpreted layout and dot's drawing (to cache).
+
+    The drawing is Graphviz's xdot, captured from the laid-out graph (see
+    _capture), as JSON that parse_json and parse_cached read back; where the
+    capture cannot be read, dot's own -Tjson output.
 
     A graph that goes to the helper process (chart.dot) is also interpreted
     there: reading 36 MB of JSON for 10,000 units is 1.2 s inside json.loads,
     with the GIL held, which would freeze the window; what comes back is the
     pickled Layout, unpickled here in 0.3 s of interruptible Python.
     """
+    return _lay_out(graph, keep=True)
+
+
+def _lay_out(graph: "pygraphviz.AGraph", keep: bool) -> tuple[Layout, bytes]:
     from iomviewer.chart import dot
 
     try:
         if dot.wants_helper(graph, "json"):
             return dot.run_in_helper(_lay_out_source, graph.string())
-        data = dot.run_dot(graph, "json")
+        # As run_dot: a job cancelled before dot starts does not start it.
+        check = getattr(getattr(dot, "_local", None), "check", None)
+        if check is not None and check():
+            raise dot.DotCancelled()
+        return _lay_out_text(graph.string(), keep)
     except (dot.DotCancelled, LayoutError):
         raise
     except Exception as exc:  # pygraphviz raises ValueError/IOError with Graphviz's message
         raise LayoutError(f"Graphviz could not lay out the chart: {exc}") from exc
-    return parse_json(data), data
+
+
+def _lay_out_text(source: str, keep: bool = True) -> tuple[Layout, bytes]:
+    """Run dot on DOT text here and interpret its drawing; with `keep`, the bytes to cache as well."""
+    try:
+        capture = _capture(source)
+        layout = _from_capture(capture)
+    except _Unsupported:  # an op or colour the capture's reader leaves to -Tjson's
+        from iomviewer.chart.dot import _render_source
+
+        data = _render_source(source, "json")
+        return parse_json(data), data
+    return layout, json.dumps(capture, ensure_ascii=False).encode("utf-8") if keep else b""
 
 
 def parse_cached(data: bytes) -> Layout:
@@ -176,10 +200,142 @@ IN_PROCESS_MAX_JSON = 1_500_000
 
 
 def _lay_out_source(source: str) -> tuple[Layout, bytes]:  # the helper process
-    from iomviewer.chart.dot import _render_source
+    return _lay_out_text(source)
 
-    data = _render_source(source, "json")
-    return parse_json(data), data
+
+# --- dot's drawing, captured from the laid-out graph -------------------------------------
+# dot -Tjson spends more time writing its JSON than laying the graph out (a
+# 149-box chart: layout 25 ms, xdot 14 ms, JSON writer 25 ms more), and
+# json.loads then reads half a megabyte.  Rendering to "xdot" with no output
+# file leaves the same drawing operations as attributes of the laid-out graph
+# (gvRender with a NULL FILE, as pygraphviz's layout() does for "dot"); they
+# are read here with agget, and their ops interpreted below, into the same
+# records as from -Tjson (tests/test_pipeline.py compares the two).
+
+CAPTURE_FORMAT = "iomviewer-xdot-1"  # marks a capture among cached layouts (dot's JSON has none)
+_NODE_KEYS = ("pos", "width", "height", "tooltip", "class") + _DRAW_KEYS + _LABEL_KEYS
+_EDGE_KEYS = ("style", "class", "constraint", "lhead", "id", "tooltip") + _DRAW_KEYS + _LABEL_KEYS
+_GRAPH_KEYS = ("bb", "cluster", "_draw_", "_ldraw_")
+
+
+class _Unsupported(Exception):
+    """Something in a capture this reader leaves to dot -Tjson (a gradient, an image, an unknown op)."""
+
+
+def _capture(source: str) -> dict:
+    """Lay DOT text out with dot in this process; the attributes parse needs, as plain data.
+
+    Nodes and edges in Graphviz's order (as -Tjson lists them), subgraphs
+    outer before nested, each with the names of its nodes.
+    """
+    import pygraphviz
+    from pygraphviz import graphviz as gv
+
+    graph = pygraphviz.AGraph(string=source)
+    root = graph.handle
+
+    def attrs(obj: Any, keys: tuple[str, ...]) -> dict[str, str]:
+        out = {}
+        for key in keys:
+            value = gv.agget(obj, key.encode())
+            if value:
+                out[key] = value.decode("utf-8")
+        return out
+
+    def each(first: Any, after: Any, *args: Any):
+        try:
+            item = first(*args)
+            while item is not None:
+                yield item
+                item = after(args[0], item) if after is not gv.agnxtsubg else after(item)
+        except StopIteration:  # pygraphviz's wrappers end some walks this way
+            return
+
+    def name(obj: Any) -> str:
+        return gv.agnameof(obj).decode("utf-8")
+
+    gvc = gv.gvContextWithBuiltins()
+    try:
+        if gv.gvLayout(gvc, root, b"dot") != 0:
+            raise LayoutError("Graphviz could not lay out the chart (dot failed)")
+        try:
+            if gv.gvRender(gvc, root, b"xdot", None) != 0:
+                raise LayoutError("Graphviz could not draw the chart (xdot)")
+            nodes, edges, keys = [], [], []
+            for n in each(gv.agfstnode, gv.agnxtnode, root):
+                nodes.append([name(n), attrs(n, _NODE_KEYS)])
+                for e in each(gv.agfstout, gv.agnxtout, root, n):
+                    edges.append([name(gv.agtail(e)), name(gv.aghead(e)), attrs(e, _EDGE_KEYS)])
+                    keys.append(gv.agnameof(e))
+            edges = _in_source_order(edges, keys, source)
+            subgraphs, todo = [], [root]
+            while todo:  # preorder: a cluster before the clusters nested in it
+                g = todo.pop()
+                subs = list(each(gv.agfstsubg, gv.agnxtsubg, g))
+                if g is not root:
+                    members = [name(n) for n in each(gv.agfstnode, gv.agnxtnode, g)]
+                    subgraphs.append([name(g), attrs(g, _GRAPH_KEYS), members])
+                todo.extend(reversed(subs))
+            return {"format": CAPTURE_FORMAT, "graph": attrs(root, _GRAPH_KEYS), "nodes": nodes,
+                    "edges": edges, "subgraphs": subgraphs}
+        finally:
+            gv.gvFreeLayout(gvc, root)
+    finally:
+        gv.gvFreeContext(gvc)
+
+
+_EDGE_KEY = re.compile(r'\[key=(?:"((?:[^"\\]|\\.)*)"|([^\s,\]"]+))')
+
+
+def _in_source_order(edges: list, keys: list, source: str) -> list:
+    """Edges in the order of their statements in the DOT text, the order -Tjson lists them in.
+
+    Graphviz walks edges node by node; its JSON writer, like the DOT the
+    graph was read from, lists them as they were created.  Every edge
+    build_graph makes has a key (its name), written first in its attribute
+    list: their order in the text is the order of creation.
+    """
+    if not edges:
+        return edges
+    if any(k is None for k in keys):
+        raise _Unsupported("an edge without a key")
+    wanted = {k.decode("utf-8"): i for i, k in enumerate(keys)}
+    if len(wanted) != len(keys):
+        raise _Unsupported("two edges with one key")
+    order = []
+    for m in _EDGE_KEY.finditer(source):
+        key = m.group(2) if m.group(1) is None else m.group(1).replace('\\\n', '').replace('\\"', '"')
+        if key in wanted:
+            order.append(wanted.pop(key))
+    if wanted:
+        raise _Unsupported("edge keys not found in the DOT text")
+    return [edges[i] for i in order]
+
+
+def _xdot_string(toks: list[str], i: int) -> tuple[str, int]:
+    """The byte-counted string at toks[i] ("n -text"), and the index after it.
+
+    xdot counts the bytes of the text as it was, but writes its backslashes
+    doubled (the escapes -Tjson passes through): the count is met on the
+    text with them undone.
+    """
+    count = int(toks[i])
+    first = toks[i + 1]
+    if len(first) == count + 1 and first.isascii() and "\\" not in first and first[:1] == "-":
+        return first[1:], i + 2  # a colour, a style, most names: one plain token
+    if first[:1] != "-":
+        raise _Unsupported(f"xdot string without its dash: {first!r}")
+    text, j = first[1:], i + 2
+    while True:
+        plain = text.replace("\\\\", "\\") if "\\" in text else text
+        size = len(plain) if plain.isascii() else len(plain.encode("utf-8"))
+        if size >= count:
+            break
+        text += " " + toks[j]  # the string had spaces: split() cut it
+        j += 1
+    if size != count:
+        raise _Unsupported(f"xdot string of {count} bytes read as {size}")
+    return plain, j
 
 
 # --- colours -------------------------------------------------------------------------
@@ -346,6 +502,88 @@ class _Interpreter:
             raise LayoutError(f"malformed {op.get('op')!r} op {op!r}: {exc}") from exc
 
 
+    def run_xdot(self, ops: str | None, shapes: list[Shape], texts: list[Text]) -> None:
+        """run() for one xdot attribute as Graphviz wrote it ("c 7 -#a0522d b 4 1 2 3 4 …")."""
+        if not ops:
+            return
+        color, fill, width, style = "#000000", "#000000", 1.0, "solid"  # as reset()
+        invisible, font, size, flags = False, "Times-Roman", 14.0, 0
+        left, top = self.left, self.top
+        pens, colors = self._pens, self._colors
+        toks = ops.split(" ")
+        i, end = 0, len(toks)
+        try:
+            while i < end:
+                code = toks[i]
+                i += 1
+                if code in ("b", "B", "P", "p", "L"):
+                    n = int(toks[i])
+                    xy = toks[i + 1:i + 1 + 2 * n]
+                    i += 1 + 2 * n
+                    if len(xy) != 2 * n:
+                        raise _Unsupported("xdot points cut short")
+                    if invisible:
+                        continue
+                    kind, filled = ("bezier", code == "b") if code in ("b", "B") else self._SHAPES[code]
+                    values = list(map(float, xy))
+                    points = tuple(zip([x - left for x in values[::2]], [top - y for y in values[1::2]]))
+                    key = (color, fill if filled else None, width, style)
+                    pen = pens.get(key)
+                    if pen is None:
+                        pen = pens[key] = Pen(*key)
+                    shapes.append(Shape(kind, points, pen, filled))
+                elif code == "T":
+                    x, y, align, w = toks[i:i + 4]
+                    text, i = _xdot_string(toks, i + 4)
+                    if not invisible:
+                        texts.append(Text(float(x) - left, top - float(y), _ANCHORS[align], float(w), text,
+                                          font, size, color, bool(flags & 1), bool(flags & 2)))
+                elif code == "c" or code == "C":
+                    value, i = _xdot_string(toks, i)
+                    known = colors.get(value)
+                    if known is None:
+                        if value[:1] in ("[", "("):
+                            raise _Unsupported("gradient")  # -Tjson spells out its stops
+                        known = colors[value] = _color(value)
+                    if code == "c":
+                        color = known
+                    else:
+                        fill = known
+                elif code == "F":
+                    size = float(toks[i])
+                    font, i = _xdot_string(toks, i + 1)
+                elif code == "S":
+                    value, i = _xdot_string(toks, i)
+                    m = _SETLINEWIDTH.fullmatch(value)
+                    if m:
+                        width = float(m.group(1))
+                    elif value in ("solid", "dashed", "dotted"):
+                        style = value
+                    elif value == "bold":
+                        width = 2.0
+                    elif value == "invis":
+                        invisible = True
+                elif code == "t":
+                    flags = int(toks[i])
+                    i += 1
+                elif code in ("E", "e"):
+                    cx, cy, rx, ry = (float(v) for v in toks[i:i + 4])
+                    i += 4
+                    if invisible:
+                        continue
+                    x, y = cx - left, top - cy
+                    filled = code == "E"
+                    key = (color, fill if filled else None, width, style)
+                    pen = pens.get(key)
+                    if pen is None:
+                        pen = pens[key] = Pen(*key)
+                    shapes.append(Shape("ellipse", ((x - rx, y - ry), (x + rx, y + ry)), pen, filled))
+                elif code:  # images, ops of later xdot versions: -Tjson knows what to keep
+                    raise _Unsupported(f"xdot op {code!r}")
+        except (IndexError, KeyError, ValueError) as exc:
+            raise _Unsupported(f"xdot {ops[:80]!r}: {exc}") from exc
+
+
 # --- parsing ---------------------------------------------------------------------------
 
 
@@ -397,6 +635,11 @@ def parse_json(data: bytes | str | dict) -> Layout:
             raise LayoutError(f"Graphviz output is not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise LayoutError(f"Graphviz JSON is not an object but {type(data).__name__}")
+    if data.get("format") == CAPTURE_FORMAT:  # lay_out's capture, read back from a cache
+        try:
+            return _from_capture(data)
+        except (_Unsupported, KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            raise LayoutError(f"unreadable layout capture: {exc}") from exc
     if "bb" not in data:
         raise LayoutError("Graphviz JSON has no bounding box (bb): was the graph laid out?")
     llx, lly, urx, ury = _floats(data["bb"], 4, "graph bb")
@@ -482,5 +725,67 @@ def parse_json(data: bytes | str | dict) -> Layout:
             id=str(edge.get("id", "")), tooltip=_tooltip(str(edge.get("tooltip", "")), "")))
 
     background, graph_texts = draw(data, ("_draw_", "_ldraw_"))
+    return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
+                  clusters=tuple(clusters), background=tuple(background), texts=tuple(graph_texts))
+
+
+def _from_capture(capture: dict) -> Layout:
+    """parse_json for a capture of the laid-out graph (_capture): the same records as from -Tjson."""
+    graph = capture["graph"]
+    if "bb" not in graph:
+        raise LayoutError("the captured graph has no bounding box (bb)")
+    llx, lly, urx, ury = _floats(graph["bb"], 4, "graph bb")
+    interp = _Interpreter(llx, ury, "b")  # xdot's own letters: "b" is the filled Bezier
+
+    def draw(attrs: dict, keys: tuple[str, ...]) -> tuple[list[Shape], list[Text]]:
+        shapes: list[Shape] = []
+        texts: list[Text] = []
+        for key in keys:
+            interp.run_xdot(attrs.get(key), shapes, texts)
+        return shapes, texts
+
+    nodes: dict[str, NodeRecord] = {}
+    for name, attrs in capture["nodes"]:
+        try:
+            if "pos" not in attrs:
+                raise LayoutError("no position")
+            x, y = _floats(attrs["pos"], 2, "pos")
+            w = float(attrs.get("width", 0)) * 72
+            h = float(attrs.get("height", 0)) * 72
+        except (LayoutError, ValueError) as exc:
+            raise LayoutError(f"node {name!r}: {exc}") from exc
+        shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
+        nodes[name] = NodeRecord(
+            id=name, bbox=(x - w / 2 - llx, ury - y - h / 2, w, h), shapes=tuple(shapes),
+            texts=tuple(texts), tooltip=_tooltip(attrs.get("tooltip", ""), name),
+            classes=tuple(attrs.get("class", "").split()))
+
+    clusters = []
+    for name, attrs, members in capture["subgraphs"]:
+        if not (name.startswith("cluster") or attrs.get("cluster", "").lower() == "true"):
+            continue
+        if "bb" not in attrs:
+            raise LayoutError(f"cluster {name!r} has no bounding box")
+        x0, y0, x1, y1 = _floats(attrs["bb"], 4, f"cluster {name!r} bb")
+        shapes, texts = draw(attrs, ("_draw_", "_ldraw_"))
+        clusters.append(ClusterRecord(name, (x0 - llx, ury - y1, x1 - x0, y1 - y0), tuple(shapes),
+                                      tuple(texts), tuple(members)))
+
+    edge_records = []
+    for tail, head, attrs in capture["edges"]:
+        if "invis" in attrs.get("style", ""):
+            continue  # scaffolding (the chains that stack leaves): nothing to draw
+        shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
+        if not shapes and not texts:
+            continue
+        classes = attrs.get("class", "").split()
+        edge_records.append(EdgeRecord(
+            tail=tail, head=head, shapes=tuple(shapes), texts=tuple(texts),
+            # build.py marks secondary links with class "link"; they never constrain ranks.
+            secondary="link" in classes or attrs.get("constraint", "").lower() == "false",
+            cluster=attrs.get("lhead") or None,
+            id=attrs.get("id", ""), tooltip=_tooltip(attrs.get("tooltip", ""), "")))
+
+    background, graph_texts = draw(graph, ("_draw_", "_ldraw_"))
     return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
                   clusters=tuple(clusters), background=tuple(background), texts=tuple(graph_texts))
