@@ -27,6 +27,7 @@ import html
 import time
 from typing import Iterable, Iterator
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
                            QTextLayout, QTransform)
@@ -800,9 +801,10 @@ class Overview(QGraphicsItem):
     def __init__(self, bounds: QRectF) -> None:
         super().__init__()
         self._bounds = QRectF(bounds)
-        self._under: list[tuple[tuple[float, float, float, float], QGraphicsItem]] = []
-        self._nodes: list[tuple[tuple[float, float, float, float], NodeItem]] = []
-        self._cells: dict[tuple[int, int], list[int]] | None = None
+        # What the images show, in stacking order: (box, layer, item); layer 0 clusters, graph
+        # texts and edges, layer 1 nodes.  The cells (a coarse grid) list each one's index.
+        self._ops: list[tuple[tuple[float, float, float, float], int, QGraphicsItem]] = []
+        self._cells: dict[tuple[int, int], list[int]] = {}
         self._tiles: dict[tuple[int, int, int], list] = {}  # (level, i, j) -> [image A, image B, next op]
         self._queue: list[tuple[int, int, int]] = []
         self._active: dict[NodeItem, None] = {}  # ordered set
@@ -818,11 +820,11 @@ class Overview(QGraphicsItem):
         r = item.sceneBoundingRect()
         for child in item.childItems():
             r = r.united(child.sceneBoundingRect())
-        self._under.append(((r.left(), r.top(), r.right(), r.bottom()), item))
+        self._add((r.left(), r.top(), r.right(), r.bottom()), 0, item)
 
     def add_node(self, node: NodeItem) -> None:
         b = node.record.bbox
-        self._nodes.append(((b[0], b[1], b[0] + b[2], b[1] + b[3]), node))
+        self._add((b[0], b[1], b[0] + b[2], b[1] + b[3]), 1, node)
         node.overview = self
         if node.is_active():
             self._active[node] = None
@@ -888,24 +890,24 @@ class Overview(QGraphicsItem):
         tile = self._tiles.get(key)
         return tile is not None and tile[2] is None
 
+    def _add(self, box: tuple[float, float, float, float], layer: int, item: QGraphicsItem) -> None:
+        index = len(self._ops)
+        self._ops.append((box, layer, item))
+        for cell in self._cells_of(*box):
+            self._cells.setdefault(cell, []).append(index)
+
     def _ops_in(self, rect: QRectF) -> list[tuple[int, object]]:
         """(layer, item) of everything drawn in rect, in stacking order."""
-        if self._cells is None:  # a coarse grid, so a tile does not test every record
-            self._cells = {}
-            for index, (box, _item) in enumerate(self._under + self._nodes):
-                for cell in self._cells_of(*box):
-                    self._cells.setdefault(cell, []).append(index)
-        found: set[int] = set()
-        for cell in self._cells_of(rect.left(), rect.top(), rect.right(), rect.bottom()):
-            found.update(self._cells.get(cell, ()))
-        both = self._under + self._nodes
-        under = len(self._under)
         left, top, right, bottom = rect.left(), rect.top(), rect.right(), rect.bottom()
+        found: set[int] = set()
+        for cell in self._cells_of(left, top, right, bottom):
+            found.update(self._cells.get(cell, ()))
         ops = []
         for index in sorted(found):
-            (x0, y0, x1, y1), item = both[index]
+            (x0, y0, x1, y1), layer, item = self._ops[index]
             if x0 <= right and x1 >= left and y0 <= bottom and y1 >= top:
-                ops.append((0 if index < under else 1, item))
+                ops.append((layer, item))
+        ops.sort(key=lambda op: op[0])  # stable: every layer 0 item, then the nodes
         return ops
 
     _CELL = 1024.0
@@ -918,6 +920,7 @@ class Overview(QGraphicsItem):
 
     def render_step(self, key: tuple[int, int, int], budget_s: float) -> bool:
         """Render some of a tile (at most about budget_s); True when the tile is complete."""
+        end = time.perf_counter() + budget_s
         tile = self._tiles.get(key)
         if tile is None:
             images = []
@@ -933,7 +936,6 @@ class Overview(QGraphicsItem):
         if tile[2] is None:
             return True
         ops, index = tile[2]
-        end = time.perf_counter() + budget_s
         option = QStyleOptionGraphicsItem()
         rect = self._padded(key)
         scale = self.level_scale(key[0])
@@ -981,6 +983,8 @@ class Overview(QGraphicsItem):
                 self._timer.start()
 
     def _run_queue(self) -> None:
+        if not shiboken6.isValid(self):  # its scene was taken apart meanwhile
+            return
         end = time.perf_counter() + OVERVIEW_SLICE_S
         while self._queue and time.perf_counter() < end:
             key = self._queue[0]
