@@ -676,38 +676,60 @@ class _Planner:
         blocks: dict[str, tuple[float, float]] = {}
         entries: dict[str, tuple[float, float]] = {}  # stacked child → the heights its block holds for
         held = self._candidate_iv
+        free_iv = self._free_iv
+        limit, limit_offset = cap + _DENSE_GAP, cap_offset - _DENSE_GAP  # as _runs passes it to _greedy
         best = None
         for index, (stacked, row) in enumerate(self.candidates[uid]):
             known = held.get((uid, index))
             if known is None or not known[0] + _SAFE <= height < known[1] - _SAFE:
-                mine = [-math.inf, math.inf]
+                lo, hi = -math.inf, math.inf  # the heights this candidate's size holds for
                 parts = []
                 for k in row:
-                    lo, hi, part = self._free_iv[k]
-                    mine[0], mine[1] = max(mine[0], lo), min(mine[1], hi)
+                    k_lo, k_hi, part = free_iv[k]
+                    if k_lo > lo:
+                        lo = k_lo
+                    if k_hi < hi:
+                        hi = k_hi
                     parts.append(part)
                 if stacked:
-                    for k in stacked:
+                    runs, current, run = [], [], 0.0
+                    for k in stacked:  # _runs(stacked, blocks, cap) and the heights it cuts the same at
                         if k not in entries:
-                            lo, hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
-                            entries[k] = (lo, hi)
-                        lo, hi = entries[k]
-                        if lo > mine[0]:
-                            mine[0] = lo
-                        if hi < mine[1]:
-                            mine[1] = hi
-                    runs = self._runs_held(stacked, blocks, cap, cap_offset, mine)
+                            k_lo, k_hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
+                            entries[k] = (k_lo, k_hi)
+                        k_lo, k_hi = entries[k]
+                        if k_lo > lo:
+                            lo = k_lo
+                        if k_hi < hi:
+                            hi = k_hi
+                        w = blocks[k][1] + _DENSE_GAP
+                        if run:
+                            at = run + w + limit_offset  # cut while height < at
+                            if run + w > limit:
+                                runs.append(current)
+                                current, run = [], 0.0
+                                if at < hi:
+                                    hi = at
+                            elif at > lo:
+                                lo = at
+                        current.append(k)
+                        run += w
+                    runs.append(current)
                     parts.append(self._span(runs, blocks))
                 w = max(bw, sum(pw for pw, _ in parts) + _DENSE_NODESEP * (len(parts) - 1))
                 h = bh + _DENSE_GAP + max(ph for _, ph in parts)
-                known = held[uid, index] = (mine[0], mine[1], (w, h))
-            bound[0], bound[1] = max(bound[0], known[0]), min(bound[1], known[1])
+                known = held[uid, index] = (lo, hi, (w, h))
+            if known[0] > bound[0]:
+                bound[0] = known[0]
+            if known[1] < bound[1]:
+                bound[1] = known[1]
             w, h = known[2]
             over = h - budget
             if over > 0.0:  # over the budget while height < h + offset
-                bound[1] = min(bound[1], h + offset)
-            else:
-                bound[0] = max(bound[0], h + offset)
+                if h + offset < bound[1]:
+                    bound[1] = h + offset
+            elif h + offset > bound[0]:
+                bound[0] = h + offset
             key = (max(over, 0.0), w, h)
             if best is not None and over > 0.0 and best[0][0] > 0.0 and h != best[0][2] \
                     and abs(h - best[0][2]) < _SAFE:
@@ -916,7 +938,7 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
                          penwidth=f"{style.HIGHLIGHT_PENWIDTH:g}")
         if uid == selected:
             attrs.update(color=style.SELECTED_BORDER, penwidth=f"{style.SELECTED_PENWIDTH:g}")
-        g.add_node(uid, **attrs)
+        _add_node(g, uid, attrs)
 
     if not options.compact:
         stacks: Stacks = {}
@@ -937,7 +959,7 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
         stacked = {k for s in stacks.get(uid, []) for k in s}
         for kid in kids:  # in source order, the column where its first unit is
             if kid not in stacked:
-                g.add_edge(uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}", minlen=1 if dense else LEVEL_MINLEN,
+                _add_edge(g, uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}", minlen=1 if dense else LEVEL_MINLEN,
                            **{"class": TREE_CLASS}, **_change_edge_attrs(kid, changes))
             elif kid == stacks[uid][0][0]:
                 _add_column(g, g, uid, stacks, tb, dense)
@@ -947,6 +969,38 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
     if changes is not None:
         _add_old_parents(g, edition, changes, shown, options.lang)
     return g
+
+
+# pygraphviz's add_node and add_edge make a Node or Edge object, look both
+# ends up again and set attributes through a mapping, per call: a third of
+# building the graph.  These two make the same cgraph calls (agnode, agedge,
+# agsafeset_label with pygraphviz's defaults), so the DOT is the same.
+
+
+def _add_node(g: "pygraphviz.AGraph", name: str, attrs: dict[str, str]) -> None:
+    """g.add_node(name, **attrs), for a node of g's root graph or one put in the subgraph g."""
+    from pygraphviz import graphviz as gv
+
+    handle = gv.agnode(g.handle, name.encode("utf-8"), 1)
+    for key, value in attrs.items():
+        gv.agsafeset_label(g.handle, handle, key.encode("utf-8"), str(value).encode("utf-8"),
+                           b"\\N" if key == "label" else b"")
+
+
+def _add_edge(g: "pygraphviz.AGraph", tail: str, head: str, key: str, **attrs: object) -> None:
+    """g.add_edge(tail, head, key=key, **attrs) between two nodes g already has."""
+    from pygraphviz import graphviz as gv
+
+    root = g.handle
+    ends = []
+    for name in (tail, head):
+        try:
+            ends.append(gv.agnode(root, name.encode("utf-8"), 0))
+        except KeyError:  # not there yet: created, as add_edge does
+            ends.append(gv.agnode(root, name.encode("utf-8"), 1))
+    handle = gv.agedge(root, ends[0], ends[1], key.encode("utf-8"), 1)
+    for name, value in attrs.items():
+        gv.agsafeset_label(root, handle, name.encode("utf-8"), str(value).encode("utf-8"), b"")
 
 
 def _change_edge_attrs(kid: str, changes: ChangeMarks | None) -> dict[str, str]:
@@ -969,7 +1023,7 @@ def _add_old_parents(g: "pygraphviz.AGraph", edition: Edition, changes: ChangeMa
         if uid not in shown or old not in shown or old == uid:
             continue
         tip = f"{edition.unit(uid).name} — {label} — {edition.unit(old).name}"
-        g.add_edge(old, uid, key=f"{old}=>{uid}:{OLD_PARENT_CLASS}", id=f"{old}=>{uid}:{OLD_PARENT_CLASS}",
+        _add_edge(g, old, uid, key=f"{old}=>{uid}:{OLD_PARENT_CLASS}", id=f"{old}=>{uid}:{OLD_PARENT_CLASS}",
                    style="dashed", constraint="false", color=style.CHANGE_STYLES["moved"].color,
                    penwidth="1.6", arrowhead="vee", arrowsize="0.7", tooltip=tooltip_escape(tip),
                    **{"class": f"{OLD_PARENT_CLASS}"})
@@ -1008,7 +1062,7 @@ def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", paren
                                     label="", id=name)
     entries = [k for s in subs for k in s]
     for entry in entries:
-        sub.add_node(entry)
+        _add_node(sub, entry, {})
         if entry in stacks:  # the entry, then its own column nested below it
             _add_column(g, sub, entry, stacks, tb, dense)
     if tb:
@@ -1017,7 +1071,7 @@ def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", paren
             tails: list[str] = []
             for entry in s:  # an entry chains its own column (above); link it to its neighbours
                 for tail in tails:
-                    g.add_edge(tail, entry, style="invis", weight="100", key=f"{tail}~{entry}")
+                    _add_edge(g, tail, entry, style="invis", weight="100", key=f"{tail}~{entry}")
                 tails = _lasts(entry, stacks)
     else:
         heads = entries
@@ -1028,10 +1082,10 @@ def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", paren
     minlen = 1 if parent_graph is not g or dense else LEVEL_MINLEN
     for head in heads:
         if head == enter:
-            g.add_edge(parent, head, lhead=name, weight="100", key=f"{parent}->{head}",
+            _add_edge(g, parent, head, lhead=name, weight="100", key=f"{parent}->{head}",
                        id=f"{parent}->{name}", minlen=minlen, **{"class": TREE_CLASS})
         else:
-            g.add_edge(parent, head, style="invis", minlen=minlen, key=f"{parent}~{head}")
+            _add_edge(g, parent, head, style="invis", minlen=minlen, key=f"{parent}~{head}")
 
 
 def _add_links(g: "pygraphviz.AGraph", edition: Edition, shown: dict[str, list[str]], lang: str) -> None:
@@ -1046,7 +1100,7 @@ def _add_links(g: "pygraphviz.AGraph", edition: Edition, shown: dict[str, list[s
             seen.add(key)
             target = edition.unit(link.target)
             tip = f"{unit.name} — {labels.get(link.type, link.type)} — {target.name}"
-            g.add_edge(uid, link.target, key=f"{uid}=>{link.target}:{link.type}",
+            _add_edge(g, uid, link.target, key=f"{uid}=>{link.target}:{link.type}",
                        id=f"{uid}=>{link.target}:{link.type}",
                        style="dashed", constraint="false", color=style.LINK_COLOR,
                        penwidth=f"{style.LINK_PENWIDTH:g}", arrowhead="vee", arrowsize="0.6",
