@@ -209,3 +209,12 @@ def test_edges_come_in_the_order_of_dot_json_not_node_by_node(dataset):
     graph = build_graph(dataset.edition(), ChartOptions(depth=2))
     from_json, captured = _both_ways(graph)
     assert [e.id for e in captured.edges] == [e.id for e in from_json.edges]
+
+
+def test_anonymous_subgraphs_and_edges_without_keys_are_read_from_dot_json():
+    import pygraphviz
+
+    g = pygraphviz.AGraph(string='digraph { a -> b; { rank=same; b; c } b -> c; b -> c [color=red] }')
+    from_json, captured = _both_ways(g)
+    assert _records(captured) == _records(from_json)
+    assert [e.shapes[0].pen.color for e in captured.edges if e.tail == "b"] == ["#000000", "#ff0000"]

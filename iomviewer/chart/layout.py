@@ -252,7 +252,10 @@ def _capture(source: str) -> dict:
             return
 
     def name(obj: Any) -> str:
-        return gv.agnameof(obj).decode("utf-8")
+        raw = gv.agnameof(obj)
+        if raw is None:  # anonymous: -Tjson names it its own way
+            raise _Unsupported("an object without a name")
+        return raw.decode("utf-8")
 
     gvc = gv.gvContextWithBuiltins()
     try:
