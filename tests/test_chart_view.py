@@ -552,6 +552,12 @@ def big_view(qtbot, layout, monkeypatch) -> ChartView:
     return v
 
 
+def _pixels(image: QImage) -> bytes:
+    """A grayscale image's pixels, without the padding at the end of its lines."""
+    bits, stride = bytes(image.constBits()), image.bytesPerLine()
+    return b"".join(bits[y * stride:y * stride + image.width()] for y in range(image.height()))
+
+
 def _overview_ready(view: ChartView) -> bool:
     from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
@@ -586,10 +592,44 @@ def test_the_overview_draws_what_the_items_draw(view, big_view, qtbot):
         v.centerOn(v.node_item("dept-a").bbox.center())
     assert big_view.overview_shown() and not view.overview_shown()
     qtbot.waitUntil(lambda: _overview_ready(big_view), timeout=5000)
-    ours, items = big_view.grab().toImage(), view.grab().toImage()
-    a, b = _gray(ours), _gray(items)
-    assert sum(abs(x - y) for x, y in zip(a, b)) / len(a) < 1.0
-    assert min(a) < 200  # boxes and lines were drawn
+    area = big_view.mapFromScene(big_view.sceneRect()).boundingRect().intersected(big_view.viewport().rect())
+    assert area == view.mapFromScene(view.sceneRect()).boundingRect().intersected(view.viewport().rect())
+    ours, items = (v.viewport().grab(area).toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+                   for v in (big_view, view))
+    a, b = (_pixels(image) for image in (ours, items))
+    assert len(a) == len(b) and min(b) < 128  # boxes and lines were drawn
+    far = sum(abs(x - y) > 32 for x, y in zip(a, b))
+    assert far < len(a) / 500, far  # the same pixels, but for resampling
+
+
+@pytest.mark.parametrize("level", [0, 1])  # with names, and below their readable size
+def test_overview_tiles_are_what_the_items_draw(big_view, level):
+    from iomviewer.ui.chart_items import Overview
+
+    overview = big_view._overview
+    big_view.set_zoom(0.1)  # the overview shows, the items' layers are hidden
+    assert overview.isVisible()
+    key = overview.tiles_for(Overview.level_scale(level))[0]
+    while not overview.render_step(key, 1.0):
+        pass
+    under, nodes = overview._tiles[key][:2]
+    ours = QImage(under.size(), QImage.Format.Format_ARGB32)
+    ours.fill(Qt.GlobalColor.white)
+    painter = QPainter(ours)
+    painter.drawImage(0, 0, under)
+    painter.drawImage(0, 0, nodes)
+    painter.end()
+    big_view.reset_zoom()  # the items show, the overview hides
+    assert not overview.isVisible()
+    theirs = QImage(under.size(), QImage.Format.Format_ARGB32)
+    theirs.fill(Qt.GlobalColor.white)
+    painter = QPainter(theirs)
+    painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+    big_view.scene().render(painter, QRectF(theirs.rect()), overview._padded(key))
+    painter.end()
+    a, b = (_pixels(i.convertToFormat(QImage.Format.Format_Grayscale8)) for i in (ours, theirs))
+    assert min(b) < 128  # boxes, lines (and names) were drawn
+    assert sum(abs(x - y) > 8 for x, y in zip(a, b)) == 0
 
 
 def test_overview_finds_units_under_the_mouse_and_shows_state(big_view, qtbot):

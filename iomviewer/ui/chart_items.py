@@ -792,10 +792,10 @@ class Overview(QGraphicsItem):
     (OVERVIEW_MAX_SCALE halved as often as needed, so an image is never
     shrunk more than twice on screen; names only where readable), a slice at
     a time between events, from the items themselves, so they draw what the
-    items draw.  Two images per tile: the
-    clusters and edges, then the boxes in their plain style, so search
-    dimming is one opacity.  Nodes in any other state (selected, matching,
-    marked) are painted over the images by their own paint(), live.
+    items draw.  Two images per tile: the clusters and edges, then the boxes
+    in their plain style, so search dimming is one opacity.  Nodes in any
+    other state (selected, matching, marked) are painted over the images by
+    their own paint(), live.
     """
 
     def __init__(self, bounds: QRectF) -> None:
@@ -970,9 +970,9 @@ class Overview(QGraphicsItem):
         return self._tile_rect(key).adjusted(-pad, -pad, pad, pad)
 
     def _schedule(self, keys: list[tuple[int, int, int]]) -> None:
-        for key in keys:
-            if key not in self._queue:
-                self._queue.append(key)
+        # What the last paint missed comes first; tiles wanted earlier (the reader has zoomed or
+        # scrolled on since) after them, a few only.
+        self._queue = (keys + [k for k in self._queue if k not in keys])[:OVERVIEW_MAX_TILES // 2]
         if self._queue:
             if self._timer is None:
                 self._timer = QTimer()
@@ -1028,7 +1028,6 @@ class Overview(QGraphicsItem):
         level, i, j = key
         target = self._tile_rect(key)
         # The tile itself, else the coarser one that covers it (blurred for a moment).
-        x0, y0 = self._bounds.left(), self._bounds.top()
         for other in range(level, _OVERVIEW_LEVELS):
             shift = other - level
             found = (other, i >> shift, j >> shift)
@@ -1046,9 +1045,10 @@ OVERVIEW_SLICE_S = 0.02  # tile rendering per turn of the event loop
 
 
 def _paint_tree(painter: QPainter, item: QGraphicsItem, option: QStyleOptionGraphicsItem, base: QTransform) -> None:
-    """Paint an item and its children as the scene would (their own transforms, no clipping)."""
-    if not item.isVisible():
-        return
+    """Paint an item and its children as the scene would (their own transforms, no clipping).
+
+    (Their layer is hidden while the overview shows: they are painted whatever isVisible() says.)
+    """
     painter.setWorldTransform(item.sceneTransform() * base)
     item.paint(painter, option, None)
     for child in item.childItems():
