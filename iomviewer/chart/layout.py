@@ -328,17 +328,18 @@ def _xdot_string(toks: list[str], i: int) -> tuple[str, int]:
         return first[1:], i + 2  # a colour, a style, most names: one plain token
     if first[:1] != "-":
         raise _Unsupported(f"xdot string without its dash: {first!r}")
-    text, j = first[1:], i + 2
-    while True:
-        plain = text.replace("\\\\", "\\") if "\\" in text else text
-        size = len(plain) if plain.isascii() else len(plain.encode("utf-8"))
-        if size >= count:
-            break
-        text += " " + toks[j]  # the string had spaces: split() cut it
+    # The string had spaces, which split() cut at: take tokens until their
+    # bytes, less one for each doubled backslash, and the spaces make count.
+    # (Joining with spaces makes no new pair of backslashes.)
+    j, size = i + 1, -2
+    while size < count:
+        tok = toks[j]
+        size += 1 + (len(tok) if tok.isascii() else len(tok.encode("utf-8"))) - tok.count("\\\\")
         j += 1
     if size != count:
         raise _Unsupported(f"xdot string of {count} bytes read as {size}")
-    return plain, j
+    text = " ".join(toks[i + 1:j])[1:]
+    return (text.replace("\\\\", "\\") if "\\" in text else text), j
 
 
 # --- colours -------------------------------------------------------------------------
@@ -405,6 +406,7 @@ class _Interpreter:
                                  b=("bezier", filled_bezier == "b"))
         self._colors: dict[str, str] = {}
         self._pens: dict[tuple, Pen] = {}
+        self._fonts: dict[tuple[str, str], tuple[str, list[str]]] = {}  # run_xdot's F ops
         self.reset()
 
     def reset(self) -> None:
@@ -512,7 +514,7 @@ class _Interpreter:
         color, fill, width, style = "#000000", "#000000", 1.0, "solid"  # as reset()
         invisible, font, size, flags = False, "Times-Roman", 14.0, 0
         left, top = self.left, self.top
-        pens, colors = self._pens, self._colors
+        pens, colors, fonts = self._pens, self._colors, self._fonts
         toks = ops.split(" ")
         i, end = 0, len(toks)
         try:
@@ -554,7 +556,14 @@ class _Interpreter:
                         fill = known
                 elif code == "F":
                     size = float(toks[i])
-                    font, i = _xdot_string(toks, i + 1)
+                    # A font list has spaces: its tokens, remembered, are compared rather than counted.
+                    known = fonts.get((toks[i + 1], toks[i + 2]))
+                    if known is not None and toks[i + 2:i + 2 + len(known[1])] == known[1]:
+                        font, i = known[0], i + 2 + len(known[1])
+                    else:
+                        font, j = _xdot_string(toks, i + 1)
+                        fonts[toks[i + 1], toks[i + 2]] = (font, toks[i + 2:j])
+                        i = j
                 elif code == "S":
                     value, i = _xdot_string(toks, i)
                     m = _SETLINEWIDTH.fullmatch(value)
