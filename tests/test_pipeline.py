@@ -218,3 +218,19 @@ def test_anonymous_subgraphs_and_edges_without_keys_are_read_from_dot_json():
     from_json, captured = _both_ways(g)
     assert _records(captured) == _records(from_json)
     assert [e.shapes[0].pen.color for e in captured.edges if e.tail == "b"] == ["#000000", "#ff0000"]
+
+
+def test_a_big_cached_capture_is_read_in_the_helper_like_big_dot_json(dataset, monkeypatch):
+    from iomviewer.chart import dot, layout
+    from iomviewer.chart.build import build_graph
+
+    _, data = layout.lay_out(build_graph(dataset.edition(), ChartOptions()))
+    calls = []
+    monkeypatch.setattr(dot, "helper_enabled", lambda: True)
+    monkeypatch.setattr(dot, "run_in_helper", lambda fn, *args: calls.append(len(args[0])) or fn(*args))
+    monkeypatch.setattr(layout, "IN_PROCESS_MAX_CAPTURE", len(data) + 1)
+    layout.parse_cached(data)
+    assert calls == []
+    monkeypatch.setattr(layout, "IN_PROCESS_MAX_CAPTURE", len(data) - 1)
+    assert layout.parse_cached(data).nodes
+    assert calls == [len(data)]

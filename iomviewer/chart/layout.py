@@ -190,13 +190,16 @@ def parse_cached(data: bytes) -> Layout:
     """parse_json for dot output read back from a cache; a big one is read in the helper process."""
     from iomviewer.chart import dot
 
-    if dot.helper_enabled() and len(data) > IN_PROCESS_MAX_JSON:
+    limit = IN_PROCESS_MAX_CAPTURE if CAPTURE_FORMAT.encode() in data[:64] else IN_PROCESS_MAX_JSON
+    if dot.helper_enabled() and len(data) > limit:
         return dot.run_in_helper(parse_json, data)
     return parse_json(data)
 
 
-# JSON larger than this (about 400 units) is parsed in the helper process when there is one.
+# JSON larger than this (about 400 units) is parsed in the helper process when there is one:
+# dot's JSON, or lay_out's capture (a third of the size for the same units).
 IN_PROCESS_MAX_JSON = 1_500_000
+IN_PROCESS_MAX_CAPTURE = 500_000
 
 
 def _lay_out_source(source: str) -> tuple[Layout, bytes]:  # the helper process
