@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsItem, QGraphicsRec
 
 from iomviewer.chart import style
 from iomviewer.chart.layout import Layout
-from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, TEXT_MIN_PX, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE, NodeItem, Overview,
-                                      background_item, cluster_item, edge_item, text_item, texts_readable)
+from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, TEXT_MIN_PX, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE,
+                                      NodeItem, Overview, background_item, cluster_item, edge_item, text_item,
+                                      texts_readable)
 
 log = logging.getLogger(__name__)
 
@@ -256,8 +257,8 @@ class ChartView(QGraphicsView):
         """Replace the chart; keep the selection, highlights and marks of units still shown.
 
         A chart of up to SYNC_MAX_RECORDS records is built at once.  A bigger
-        one (10,000 units: 2.8 s of item creation) is built into a new scene a
-        few milliseconds at a time between events, under the busy overlay,
+        one (10,000 units: 0.7-1 s of item creation and overview images) is
+        built into a new scene a few milliseconds at a time between events, under the busy overlay,
         while the old chart stays on screen and usable; the new one replaces
         it when complete (`layout_shown`).  A newer set_layout, or
         cancel_build(), drops a build under way.
