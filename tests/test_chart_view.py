@@ -598,8 +598,12 @@ def test_the_overview_draws_what_the_items_draw(view, big_view, qtbot):
                    for v in (big_view, view))
     a, b = (_pixels(image) for image in (ours, items))
     assert len(a) == len(b) and min(b) < 128  # boxes and lines were drawn
-    far = sum(abs(x - y) > 32 for x, y in zip(a, b))
-    assert far < len(a) / 500, far  # the same pixels, but for resampling
+    # The same pixels, to within a pixel (the images are put on whole pixels, the items are not).
+    w = area.width()
+    far = sum(all(abs(a[i] - b[k]) > 32 for k in (i - w - 1, i - w, i - w + 1, i - 1, i, i + 1,
+                                                   i + w - 1, i + w, i + w + 1) if 0 <= k < len(b))
+              for i in range(len(a)))
+    assert far < len(a) / 500, far
 
 
 @pytest.mark.parametrize("level", [0, 1])  # with names, and below their readable size

@@ -1037,7 +1037,16 @@ class Overview(QGraphicsItem):
             origin = self._tile_rect(found).topLeft()
             source = QRectF((target.left() - origin.x()) * scale + 1, (target.top() - origin.y()) * scale + 1,
                             target.width() * scale, target.height() * scale)
-            painter.drawImage(target, self._tiles[found][layer], source)
+            # On whole device pixels (neighbours round their common edge alike, so no seams):
+            # an image drawn at its own resolution is copied, not resampled half a pixel off.
+            device = painter.worldTransform()
+            corners = device.map(target.topLeft()), device.map(target.bottomRight())
+            painter.save()
+            painter.resetTransform()
+            painter.drawImage(QRectF(QPointF(round(corners[0].x()), round(corners[0].y())),
+                                     QPointF(round(corners[1].x()), round(corners[1].y()))),
+                              self._tiles[found][layer], source)
+            painter.restore()
             return
 
 
