@@ -417,7 +417,28 @@ def test_edition_change_keeps_open_branches(panel, mini):
     panel.select_unit("div-a2")  # opens dept-a and div-a2
     panel.set_edition(mini.edition("ed-2022"))
     assert panel.view.isExpanded(panel._view_index("dept-a"))  # now under cab, still open
-    assert panel.current_unit() is None  # the window re-selects; the panel does not guess
+
+
+def test_edition_change_keeps_the_current_unit_quietly(qtbot, panel, mini, ed21):
+    panel.select_unit("div-a2")
+    with qtbot.assertNotEmitted(panel.unit_activated):
+        panel.set_edition(mini.edition("ed-2022"))  # div-a2 is there too, under another parent
+    assert panel.current_unit() == "div-a2"
+    assert panel.view.selectionModel().isSelected(panel._view_index("div-a2"))
+    assert panel.view.viewport().rect().intersects(panel.view.visualRect(panel._view_index("div-a2")))
+    panel.select_unit("unit-a21")
+    with qtbot.assertNotEmitted(panel.unit_activated):
+        panel.set_edition(mini.edition("ed-2022"))  # removed in 2022: nothing current
+    assert panel.current_unit() is None
+    assert not panel.view.selectionModel().hasSelection()
+
+
+def test_select_unit_reopens_a_closed_branch_above_the_current_unit(panel):
+    panel.select_unit("unit-a21")
+    panel.view.collapse(panel._view_index("dept-a"))
+    panel.select_unit("unit-a21")
+    assert panel.view.isExpanded(panel._view_index("dept-a"))
+    assert panel.view.visualRect(panel._view_index("unit-a21")).isValid()
 
 
 def test_highlight_and_marks_reach_the_view(panel):
@@ -555,6 +576,21 @@ def test_selection_survives_the_filter_on_and_off(qtbot, panel):
     with qtbot.waitSignal(panel.unit_activated) as blocker:
         qtbot.keyClick(panel.view, Qt.Key.Key_Down)
     assert blocker.args == ["div-a2"]
+
+
+def test_a_unit_the_filter_hides_is_current_again_after_it(qtbot, panel, mini):
+    panel.select_unit("dept-b")
+    panel.set_filter_ids({"unit-a21"})
+    assert panel.current_unit() is None  # hidden by the filter
+    panel.set_edition(mini.edition("ed-2021"))  # a switch meanwhile does not forget it either
+    with qtbot.assertNotEmitted(panel.unit_activated):
+        panel.set_filter_ids(None)
+    assert panel.current_unit() == "dept-b"
+    panel.set_filter_ids({"unit-a21"})
+    rect = panel.view.visualRect(panel._view_index("unit-a21"))
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # the user chooses
+    panel.set_filter_ids(None)
+    assert panel.current_unit() == "unit-a21"
 
 
 def test_user_moves_while_filtered_are_announced(qtbot, panel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QRect, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
 
@@ -93,6 +93,7 @@ class TreePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._syncing = False  # True while select_unit moves the current item
+        self._wanted: str | None = None  # the unit last chosen, here or elsewhere, even if filtered out
         self.model = UnitTreeModel(parent=self)
         # The view shows the model itself, and goes through the proxy only
         # while a filter is on: every row the view lays out or paints through
@@ -138,14 +139,26 @@ class TreePanel(QWidget):
 
     # --- content -----------------------------------------------------------------------
     def set_edition(self, edition: Edition | None) -> None:
-        """Show an edition: the first levels expanded, plus branches the user had open."""
+        """Show an edition: the first levels expanded, plus branches the user had open,
+        and the current unit still current if the edition has it."""
         expanded = self._expanded_ids()
+        current = self._wanted
         with self._quiet():
             self.model.set_edition(edition)
         # Right after a reset the view's layout is pending, so expand() only
         # records the index; expandToDepth() would lay out at once, and each
         # later expand() would then splice rows in (a second per 10,000 units).
         self._expand_ids(self._ids_above_depth(INITIAL_DEPTH) + expanded)  # ids are stable across editions
+        if current is not None and edition is not None and current in edition:
+            self.select_unit(current)
+        # Lay out and paint now rather than at the next turn of the event loop:
+        # by then the window has started the chart's worker, and every call
+        # the view makes into the Python model would first wait for the GIL
+        # (measured at 10k: 15-25 ms of layout and 30-90 ms of painting then,
+        # 1 ms and 10 ms now).
+        if self.view.isVisible():
+            self.view.executeDelayedItemsLayout()
+            self.view.viewport().repaint()
 
     def set_highlighted(self, ids: Iterable[str]) -> None:
         self.model.set_highlighted(ids)
@@ -157,8 +170,8 @@ class TreePanel(QWidget):
         """Show only these units and their ancestors (None: every unit).
 
         Taking the filter off opens the branches that were open before it was
-        put on, and the current unit's."""
-        current = self.current_unit()
+        put on, and the unit last chosen: if the filter hid it, it is current again."""
+        current = self._wanted
         with self._quiet():  # Qt moves the current item off a row it filters out
             if ids is None:
                 if self.view.model() is self.proxy:
@@ -208,19 +221,27 @@ class TreePanel(QWidget):
 
     def select_unit(self, unit_id: str | None) -> None:
         """Make a unit current and selected, its branch open and visible; emit nothing."""
+        self._wanted = unit_id
         index = self._view_index(unit_id)
         selection = self.view.selectionModel()
         with self._quiet():
             if not index.isValid():
                 selection.clear()
                 return
-            parent = index.parent()
-            while parent.isValid():
-                self.view.expand(parent)
-                parent = parent.parent()
-            selection.setCurrentIndex(
-                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-        rect = self.view.visualRect(index)
+            # Already current, selected and in an open branch (its rectangle is
+            # empty while a branch above it is closed): nothing to change, no
+            # call into the model per ancestor (the window re-selects after
+            # every edition switch, while the chart's worker wants the GIL).
+            already = index == self.view.currentIndex() and selection.isSelected(index)
+            rect = self.view.visualRect(index) if already else QRect()
+            if not rect.isValid():
+                parent = index.parent()
+                while parent.isValid():
+                    self.view.expand(parent)
+                    parent = parent.parent()
+                selection.setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                rect = self.view.visualRect(index)
         if not self.view.viewport().rect().contains(rect):
             self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
 
@@ -239,6 +260,7 @@ class TreePanel(QWidget):
             return
         unit_id = self.model.unit_id(current)
         if unit_id is not None:
+            self._wanted = unit_id
             self.unit_activated.emit(unit_id)
 
     def _view_index(self, unit_id: str | None) -> QModelIndex:
