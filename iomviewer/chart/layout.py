@@ -237,10 +237,18 @@ def _capture(source: str) -> dict:
     graph = pygraphviz.AGraph(string=source)
     root = graph.handle
 
+    symbols: dict[tuple[str, ...], list[tuple[str, Any]]] = {}
+
     def attrs(obj: Any, keys: tuple[str, ...]) -> dict[str, str]:
+        # Attributes are declared per kind of object: the keys this graph
+        # declares for this kind are looked up once, and read by symbol.
+        declared = symbols.get(keys)
+        if declared is None:
+            declared = symbols[keys] = [(key, sym) for key in keys
+                                        if (sym := gv.agattrsym(obj, key.encode())) is not None]
         out = {}
-        for key in keys:
-            value = gv.agget(obj, key.encode())
+        for key, sym in declared:
+            value = gv.agxget(obj, sym)
             if value:
                 out[key] = value.decode("utf-8")
         return out
@@ -269,9 +277,10 @@ def _capture(source: str) -> dict:
                 raise LayoutError("Graphviz could not draw the chart (xdot)")
             nodes, edges, keys = [], [], []
             for n in each(gv.agfstnode, gv.agnxtnode, root):
-                nodes.append([name(n), attrs(n, _NODE_KEYS)])
+                tail = name(n)
+                nodes.append([tail, attrs(n, _NODE_KEYS)])
                 for e in each(gv.agfstout, gv.agnxtout, root, n):
-                    edges.append([name(gv.agtail(e)), name(gv.aghead(e)), attrs(e, _EDGE_KEYS)])
+                    edges.append([tail, name(gv.aghead(e)), attrs(e, _EDGE_KEYS)])
                     keys.append(gv.agnameof(e))
             edges = _in_source_order(edges, keys, source)
             subgraphs, todo = [], [root]
