@@ -1,4 +1,4 @@
-"""Run dot once and interpret its ``-Tjson`` output into plain drawing records.
+"""Run dot once and interpret its drawing operations into plain drawing records.
 
 A pure interpreter in the manner of xdot.py's parser, without its GTK leak:
 it walks Graphviz's own drawing operations (``_draw_``, ``_ldraw_``,
@@ -6,6 +6,11 @@ it walks Graphviz's own drawing operations (``_draw_``, ``_ldraw_``,
 (colours, line width and style, font) and emits shapes and texts.  The Qt
 view turns the records into graphics items, so the screen shows what the SVG
 and PDF exports draw.
+
+The operations come either as dot's ``-Tjson`` output (parse_json), or, for
+the charts laid out here, straight from the laid-out graph as xdot text
+(lay_out: the same records, without dot's JSON writer and json.loads,
+which took longer than the layout itself).
 
 Coordinates are Graphviz points (1/72 in) with the origin at the top-left of
 the drawing and y growing downwards (Graphviz's y grows upwards; every
