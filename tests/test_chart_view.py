@@ -645,6 +645,14 @@ def test_overview_finds_units_under_the_mouse_and_shows_state(big_view, qtbot):
     with qtbot.waitSignal(view.unit_clicked, timeout=1000) as blocker:
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_center(view, "dept-b"))
     assert blocker.args == ["dept-b"] and view.node_item("dept-b").state()[0]
+    # No item to hover in the overview: the view gives the unit's tooltip itself.
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    pos = _center(view, "dept-b")
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
+    assert "Département" in QToolTip.text()
+    QToolTip.hideText()
     qtbot.waitUntil(lambda: _overview_ready(view), timeout=5000)
     box = view.mapFromScene(view.node_item("dept-b").bbox).boundingRect()
     selected = view.grab().toImage().copy(box.adjusted(-3, -3, 3, 3))
