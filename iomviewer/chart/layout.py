@@ -424,6 +424,7 @@ class _Interpreter:
         self._colors: dict[str, str] = {}
         self._pens: dict[tuple, Pen] = {}
         self._fonts: dict[tuple[str, str], tuple[str, list[str]]] = {}  # run_xdot's F ops
+        self._xdot_colors: dict[tuple[str, str], str] = {}  # run_xdot's c and C ops
         self.reset()
 
     def reset(self) -> None:
@@ -531,14 +532,30 @@ class _Interpreter:
         color, fill, width, style = "#000000", "#000000", 1.0, "solid"  # as reset()
         invisible, font, size, flags = False, "Times-Roman", 14.0, 0
         left, top = self.left, self.top
-        pens, colors, fonts = self._pens, self._colors, self._fonts
+        pens, colors, fonts = self._pens, self._xdot_colors, self._fonts
         toks = ops.split(" ")
         i, end = 0, len(toks)
         try:
             while i < end:
                 code = toks[i]
                 i += 1
-                if code in ("b", "B", "P", "p", "L"):
+                if code == "c" or code == "C":  # the commonest op: remembered by its two tokens
+                    known = colors.get((toks[i], toks[i + 1]))
+                    if known is not None:
+                        i += 2
+                    else:
+                        value, j = _xdot_string(toks, i)
+                        if value[:1] in ("[", "("):
+                            raise _Unsupported("gradient")  # -Tjson spells out its stops
+                        known = _color(value)
+                        if j == i + 2:  # one token: the two say it all
+                            colors[toks[i], toks[i + 1]] = known
+                        i = j
+                    if code == "c":
+                        color = known
+                    else:
+                        fill = known
+                elif code in ("b", "B", "P", "p", "L"):
                     n = int(toks[i])
                     xy = toks[i + 1:i + 1 + 2 * n]
                     i += 1 + 2 * n
@@ -560,17 +577,6 @@ class _Interpreter:
                     if not invisible:
                         texts.append(Text(float(x) - left, top - float(y), _ANCHORS[align], float(w), text,
                                           font, size, color, bool(flags & 1), bool(flags & 2)))
-                elif code == "c" or code == "C":
-                    value, i = _xdot_string(toks, i)
-                    known = colors.get(value)
-                    if known is None:
-                        if value[:1] in ("[", "("):
-                            raise _Unsupported("gradient")  # -Tjson spells out its stops
-                        known = colors[value] = _color(value)
-                    if code == "c":
-                        color = known
-                    else:
-                        fill = known
                 elif code == "F":
                     size = float(toks[i])
                     # A font list has spaces: its tokens, remembered, are compared rather than counted.
