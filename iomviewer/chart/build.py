@@ -677,7 +677,7 @@ class _Planner:
         blocks: dict[str, tuple[float, float]] = {}
         entries: dict[str, tuple[float, float]] = {}  # stacked child → the heights its block holds for
         held = self._candidate_iv
-        free_iv = self._free_iv
+        free_iv, entry_iv = self._free_iv, self._entry_iv
         limit, limit_offset = cap + _DENSE_GAP, cap_offset - _DENSE_GAP  # as _runs passes it to _greedy
         best = None
         for index, (stacked, row) in enumerate(self.candidates[uid]):
@@ -696,7 +696,11 @@ class _Planner:
                     runs, current, run = [], [], 0.0
                     for k in stacked:  # _runs(stacked, blocks, cap) and the heights it cuts the same at
                         if k not in entries:
-                            k_lo, k_hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
+                            held_entry = entry_iv.get((k, cap_offset))  # _entry_held's own first look
+                            if held_entry is not None and held_entry[0] + _SAFE <= height < held_entry[1] - _SAFE:
+                                k_lo, k_hi, blocks[k] = held_entry
+                            else:
+                                k_lo, k_hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
                             entries[k] = (k_lo, k_hi)
                         k_lo, k_hi = entries[k]
                         if k_lo > lo:
