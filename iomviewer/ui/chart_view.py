@@ -7,6 +7,11 @@ highlights and change marks never trigger a new layout.  Units are known
 by id, so the tree, the chart and the detail pane stay in step without
 knowing each other's widgets.
 
+A big chart (over SYNC_MAX_RECORDS records) keeps its items in layers and
+tiles and, zoomed out below OVERVIEW_MAX_SCALE, is painted from an
+Overview's cached images (chart_items.py): at "fit" zoom 10,000 boxes as
+items cost 0.15-0.3 s a frame.
+
 Zoom is expressed so that 100 % shows points at their size on this screen
 (the size of the PNG export at 96 dpi on a 96 dpi screen).
 """
