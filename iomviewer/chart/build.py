@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from iomviewer.chart import style
-from iomviewer.core.compare import ChangeMarks, comparison_of
 from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_EN, LINK_LABELS_FR, Edition
 
 if TYPE_CHECKING:  # pygraphviz is imported where a graph is built, not on import
     import pygraphviz
+
+    from iomviewer.core.compare import ChangeMarks
 
 STACK_PREFIX = "cluster_stack_"
 MIN_STACK = 3  # fewer leaves than this stay a row: a column of two saves nothing
@@ -859,6 +860,14 @@ class _Planner:
 def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozenset[str] = frozenset(),
                 selected: str | None = None) -> "pygraphviz.AGraph":
     """Build the chart of a scope of the edition as a pygraphviz graph (not yet laid out)."""
+    from iomviewer.chart.dot import graphviz_lock
+
+    with graphviz_lock():  # Graphviz is not thread-safe: see chart.dot
+        return _build_graph(edition, options, highlighted, selected)
+
+
+def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset[str],
+                 selected: str | None) -> "pygraphviz.AGraph":
     import pygraphviz
 
     if options.rankdir not in ("TB", "LR"):
@@ -904,6 +913,8 @@ def build_graph(edition: Edition, options: ChartOptions, *, highlighted: frozens
     hidden = {uid: 0 if kids else descendants[uid] if uid in descendants else hidden_count(edition, uid)
               for uid, kids in shown.items()}
     texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid])) for uid, u in units.items()}
+    from iomviewer.core.compare import comparison_of  # core.compare loads with the first chart, not at start-up
+
     changes = comparison_of(edition)
     extras = {uid: change_lines(uid, changes, options.lang) for uid in shown} if changes is not None else {}
     if dense:

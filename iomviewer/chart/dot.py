@@ -18,6 +18,7 @@ chart takes; the next run starts a fresh helper.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import logging
 import threading
@@ -36,6 +37,12 @@ _HEAVY_FORMATS = ("pdf:cairo", "png:cairo")
 POLL_SECONDS = 0.05
 
 _lock = threading.Lock()  # guards _helper
+# Graphviz keeps process-wide state (its DOT parser, agwrite's output buffer,
+# the layout engines' statics): two threads inside it at once can crash the
+# app (seen: a layout in a worker while the GUI thread measured text).  Every
+# call into Graphviz in this process holds this lock (see `serialized`); work
+# sent to the helper process does not, so a long run there blocks nobody.
+_graphviz = threading.RLock()
 _run_lock = threading.Lock()  # one request at a time on the helper's pipe
 _helper: "_Helper | None" = None
 _enabled = False
@@ -48,6 +55,27 @@ class DotError(Exception):
 
 class DotCancelled(Exception):
     """The run was cancelled (its helper process was killed)."""
+
+
+def graphviz_lock() -> "threading.RLock":
+    """The lock to hold around any call into Graphviz in this process (reentrant)."""
+    return _graphviz
+
+
+def serialized(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run fn holding the Graphviz lock."""
+    @functools.wraps(fn)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _graphviz:
+            return fn(*args, **kwargs)
+
+    return locked
+
+
+def cancelled() -> bool:
+    """Whether the enclosing cancellation() block (this thread) says stop."""
+    check = getattr(_local, "check", None)
+    return check is not None and check()
 
 
 def use_helper_process(enabled: bool = True) -> None:
@@ -82,6 +110,7 @@ def cancellation(is_cancelled: Callable[[], bool]) -> Iterator[None]:
         _local.check = saved
 
 
+@serialized
 def _render_source(source: str, gv_format: str, graph_attrs: dict[str, str] | None = None) -> bytes:
     """Parse DOT text and run dot on it (in this process or in the helper)."""
     import pygraphviz
@@ -272,7 +301,9 @@ def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, s
     check = is_cancelled if is_cancelled is not None else getattr(_local, "check", None)
     if check is not None and check():
         raise DotCancelled()
-    source = graph.string()
-    if not wants_helper(graph, gv_format):
+    with _graphviz:
+        source = graph.string()
+        local = not wants_helper(graph, gv_format)
+    if local:
         return _render_source(source, gv_format, graph_attrs)
     return run_in_helper(_render_source, source, gv_format, graph_attrs, is_cancelled=check)

@@ -33,6 +33,7 @@ from typing import Any, Callable
 from iomviewer.chart import pages as P
 from iomviewer.chart import style
 from iomviewer.chart.build import ChartOptions, build_graph, clean_text, html_escape, scope_units
+from iomviewer.chart.dot import graphviz_lock, serialized
 from iomviewer.core.compare import comparison_of
 from iomviewer.core.files import atomic_write_bytes
 from iomviewer.core.model import Dataset, Edition
@@ -284,6 +285,7 @@ class _LegendEntry:
 _SWATCH_W, _SWATCH_H, _GAP, _SEP = 16.0, 10.0, 5.0, 14.0
 
 
+@serialized  # reads the graph's edges: a call into Graphviz
 def _legend_entries(graph: Any, edition: Edition, options: ChartOptions, highlighted: frozenset[str]) -> list[_LegendEntry]:
     shown = scope_units(edition, options)
     kinds = [edition.unit(u).kind for u in shown]
@@ -450,6 +452,7 @@ def _attrs(values: dict[str, str]) -> str:
     return ", ".join(f"{key}={_dot_value(value)}" for key, value in values.items())
 
 
+@serialized
 def _dress(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi: float | None = None) -> str:
     """DOT text of the chart wrapped in a frame cluster carrying title and legend, footer at the root.
 
@@ -498,12 +501,19 @@ def _draw(dot: str, gv_format: str) -> bytes:
     from iomviewer.chart.dot import DotError, run_dot
 
     try:
-        data = run_dot(pygraphviz.AGraph(string=dot), gv_format)
+        with graphviz_lock():
+            graph = pygraphviz.AGraph(string=dot)
+        data = run_dot(graph, gv_format)
     except (DotError, ValueError, OSError, RuntimeError, TypeError) as exc:
         raise ExportError(f"Graphviz n'a pas pu dessiner l'organigramme : {exc}") from exc
     if not data:
         raise ExportError("Graphviz n'a rien produit")
     return bytes(data)
+
+
+@serialized
+def _dot_text(graph: Any) -> str:
+    return graph.to_string()
 
 
 def _natural_size(dot: str) -> tuple[float, float]:
@@ -528,6 +538,7 @@ def _label_font(graph: Any) -> float:
 Font = tuple[float, bool]  # size in points, bold
 
 
+@serialized
 def measure_text(texts: dict[Font, set[str]]) -> tuple[dict[Font, dict[str, float]], dict[Font, float]]:
     """Widths in points of each text and of a space, per font, as Graphviz (pango) measures them.
 
@@ -608,7 +619,7 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
     planned = options.rankdir == "TB" and options.compact and bool(options.aspect)  # as build_graph decides
     if xo.page == "fit" or not planned:
         graph = _build(edition, options, highlighted)
-        return (graph, *_natural_size(graph.to_string()), None)
+        return (graph, *_natural_size(_dot_text(graph)), None)
     if xo.landscape is not None:
         orientations = [xo.landscape]
     else:
@@ -622,7 +633,7 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
         for factor in _ASPECT_TRIES:
             graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h), highlighted)
-            w, h = _natural_size(graph.to_string())
+            w, h = _natural_size(_dot_text(graph))
             scale = min(avail_w / w, avail_h / h)
             if best is None or scale > best[0] * 1.0001:
                 best = (scale, graph, w, h, landscape)

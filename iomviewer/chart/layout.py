@@ -165,13 +165,15 @@ def _lay_out(graph: "pygraphviz.AGraph", keep: bool) -> tuple[Layout, bytes]:
     from iomviewer.chart import dot
 
     try:
+        with dot.graphviz_lock():
+            source = graph.string()
         if dot.wants_helper(graph, "json"):
-            return dot.run_in_helper(_lay_out_source, graph.string())
+            return dot.run_in_helper(_lay_out_source, source)
         # As run_dot: a job cancelled before dot starts does not start it.
-        check = getattr(getattr(dot, "_local", None), "check", None)
-        if check is not None and check():
+        if dot.cancelled():
             raise dot.DotCancelled()
-        return _lay_out_text(graph.string(), keep)
+        with dot.graphviz_lock():
+            return _lay_out_text(source, keep)
     except (dot.DotCancelled, LayoutError):
         raise
     except Exception as exc:  # pygraphviz raises ValueError/IOError with Graphviz's message

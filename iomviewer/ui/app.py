@@ -186,8 +186,9 @@ def _check_dot_helper() -> str | None:
 
     from iomviewer.chart import dot
 
-    graph = pygraphviz.AGraph(directed=True)
-    graph.add_edge("OIM", "Siège")
+    with dot.graphviz_lock():  # the index or a layout may be running in a worker
+        graph = pygraphviz.AGraph(directed=True)
+        graph.add_edge("OIM", "Siège")
     try:
         with dot.forced_helper():
             data = dot.run_dot(graph, "pdf:cairo")
