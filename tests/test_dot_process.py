@@ -58,3 +58,67 @@ def test_every_call_into_graphviz_in_this_process_holds_the_graphviz_lock(monkey
     unlocked = sorted({name for name, owned in calls if not owned})
     assert calls and not unlocked, unlocked
     assert not lock._is_owned()
+
+
+def _built_here_fails(monkeypatch):
+    """In this process, building a graph now fails: a chart that comes back was built by the helper."""
+    import iomviewer.chart.build as build
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("built in the app's process")
+
+    monkeypatch.setattr(build, "build_graph", refuse)
+
+
+def test_a_big_chart_is_built_by_the_helper_from_the_dataset_file(monkeypatch):
+    from iomviewer.chart import remote
+    from iomviewer.chart.build import scope_units
+    from iomviewer.core.compare import build_comparison
+    from iomviewer.ui.chart_controller import compute_layout
+
+    dataset = load_dataset()
+    edition = dataset.edition()
+    comparison = build_comparison(dataset, "structure-2021", "revision-2022").edition
+    expected = {e.id: set(scope_units(e, ChartOptions())) for e in (edition, comparison)}
+    monkeypatch.setattr(dot, "IN_PROCESS_MAX_NODES", 10)  # the bundled chart counts as big
+    _built_here_fails(monkeypatch)
+    dot.use_helper_process(True)
+    try:
+        for shown in (edition, comparison):
+            layout = compute_layout(shown, ChartOptions(), None, None, remote.edition_ref(dataset, shown))
+            assert set(layout.nodes) == expected[shown.id]
+    finally:
+        dot.use_helper_process(False)
+        dot.shutdown()
+
+
+def test_a_file_changed_since_it_was_opened_is_not_used_by_the_helper(monkeypatch, tmp_path):
+    from iomviewer.chart import remote
+    from iomviewer.resources import bundled_dataset_path
+    from iomviewer.ui.chart_controller import compute_layout
+
+    copy = tmp_path / "data.json"
+    copy.write_bytes(bundled_dataset_path().read_bytes())
+    dataset = load_dataset(copy)
+    edition = dataset.edition()
+    copy.write_bytes(copy.read_bytes() + b"\n")  # same data, other bytes: another digest
+    monkeypatch.setattr(dot, "IN_PROCESS_MAX_NODES", 10)
+    dot.use_helper_process(True)
+    try:
+        with pytest.raises(remote.StaleDataset):
+            dot.run_in_helper(remote.lay_out_ref, remote.edition_ref(dataset, edition), ChartOptions())
+        # The window's layout still comes: built here from what the app loaded.
+        layout = compute_layout(edition, ChartOptions(), None, None, remote.edition_ref(dataset, edition))
+        assert len(layout.nodes) == len(edition)
+    finally:
+        dot.use_helper_process(False)
+        dot.shutdown()
+
+
+def test_a_dataset_not_read_from_a_file_is_laid_out_here():
+    from fixtures import mini_doc
+    from iomviewer.chart import remote
+    from iomviewer.core.loading import load_document
+
+    dataset = load_document(mini_doc())
+    assert remote.edition_ref(dataset, dataset.edition()) is None

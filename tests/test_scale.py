@@ -283,3 +283,31 @@ def test_layout_cache_key_needs_neither_pygraphviz_nor_importlib_metadata(tmp_pa
     monkeypatch.setattr(Path, "read_bytes", lambda self: original(self) + (b"#" if self.name == "build.py" else b""))
     assert chart_controller._layout_fingerprint() != before
     chart_controller._layout_fingerprint.cache_clear()
+
+
+def test_the_cycle_collector_is_off_while_a_search_index_builds_and_back_after():
+    import gc
+
+    from iomviewer.core.loading import load_dataset
+    from iomviewer.ui.main_window import _search_index_steps
+    from iomviewer.ui.memory import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # nested blocks: back when the last one ends
+    assert gc.isenabled()
+    edition = load_dataset().edition()
+    dropped = _search_index_steps(edition)
+    next(dropped)
+    assert not gc.isenabled()
+    dropped.close()  # a superseded index job
+    assert gc.isenabled()
+    built = _search_index_steps(edition)
+    try:
+        while True:
+            next(built)
+    except StopIteration as done:
+        assert done.value[0] == edition.id
+    assert gc.isenabled()

@@ -180,6 +180,19 @@ def _lay_out(graph: "pygraphviz.AGraph", keep: bool) -> tuple[Layout, bytes]:
         raise LayoutError(f"Graphviz could not lay out the chart: {exc}") from exc
 
 
+def lay_out_here(graph: "pygraphviz.AGraph") -> tuple[Layout, bytes]:
+    """lay_out in this process whatever the graph's size (what the helper process runs)."""
+    from iomviewer.chart import dot
+
+    try:
+        with dot.graphviz_lock():
+            return _lay_out_text(graph.string(), keep=True)
+    except LayoutError:
+        raise
+    except Exception as exc:  # pygraphviz raises ValueError/IOError with Graphviz's message
+        raise LayoutError(f"Graphviz could not lay out the chart: {exc}") from exc
+
+
 def _lay_out_text(source: str, keep: bool = True) -> tuple[Layout, bytes]:
     """Run dot on DOT text here and interpret its drawing; with `keep`, the bytes to cache as well."""
     try:

@@ -120,7 +120,8 @@ def read_cached_layout(edition: Edition, options: ChartOptions, digest: str | No
     return _read_records(entry, _SYNC_READ_MAX_BYTES) if entry is not None else None
 
 
-def compute_layout(edition: Edition, options: ChartOptions, digest: str | None = None, token=None):
+def compute_layout(edition: Edition, options: ChartOptions, digest: str | None = None, token=None,
+                   source=None):
     """Build the styled graph and run dot once (worker thread).
 
     With the dataset's digest, the result is cached on disk per (file
@@ -129,6 +130,8 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     token (a workers.CancelToken) gets a progress report between steps and
     stops the work when cancelled; a dot run in the helper process is killed
     then (workers runs cancellable jobs inside chart.dot.cancellation).
+    source (a chart.remote.EditionRef) lets a big chart be built in the dot
+    helper process from the dataset file, not here (see chart/remote.py).
     """
     from iomviewer.core import cache
 
@@ -149,13 +152,15 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
                 return parse_cached(data)
             except Exception:  # a corrupt entry is a miss
                 log.debug("ignoring corrupt layout cache entry %s", entry)
-    from iomviewer.chart.build import build_graph
-    from iomviewer.chart.layout import lay_out
-
     step(0)
-    graph = build_graph(edition, options)
-    step(1)
-    layout, data = lay_out(graph)
+    layout, data = _lay_out_remotely(source, edition, options) if source is not None else (None, b"")
+    if layout is None:
+        from iomviewer.chart.build import build_graph
+        from iomviewer.chart.layout import lay_out
+
+        graph = build_graph(edition, options)
+        step(1)
+        layout, data = lay_out(graph)
     step(2)
     if entry is not None:
         if len(layout.nodes) <= _RECORDS_MAX_UNITS:
@@ -165,6 +170,20 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
         else:
             cache.put("layout", entry, data)
     return layout
+
+
+def _lay_out_remotely(source, edition: Edition, options: ChartOptions):
+    """(Layout, bytes) built and laid out by the dot helper from the file; (None, b"") to do it here."""
+    from iomviewer.chart import dot, remote
+    from iomviewer.chart.build import scope_units
+
+    if not dot.helper_enabled() or len(scope_units(edition, options)) <= dot.IN_PROCESS_MAX_NODES:
+        return None, b""
+    try:
+        return dot.run_in_helper(remote.lay_out_ref, source, options)
+    except remote.StaleDataset as exc:
+        log.info("building the chart here: %s", exc)
+        return None, b""
 
 
 def level_counts(edition: Edition, root: str, collapsed: frozenset[str] = frozenset()) -> list[int]:
@@ -222,6 +241,7 @@ class ChartController(QObject):
         self._edition: Edition | None = None
         self._dataset_key: int = 0
         self._digest: str | None = None
+        self._source = None  # chart.remote.EditionRef of the edition, when it comes from a file
         self._options = ChartOptions()
         self._branch_only = False
         self._selection: str | None = None
@@ -278,13 +298,16 @@ class ChartController(QObject):
         self.set_options(depth=None)
         self.refresh()
 
-    def set_edition(self, edition: Edition, dataset_key: int = 0, digest: str | None = None) -> None:
+    def set_edition(self, edition: Edition, dataset_key: int = 0, digest: str | None = None,
+                    source=None) -> None:
+        """Show this edition's chart; source (chart.remote.edition_ref) lets the helper build big ones."""
         if dataset_key != self._dataset_key:  # another file: back to the automatic depth
             self._levels.clear()
             self._auto_enabled = True
         self._edition = edition
         self._dataset_key = dataset_key
         self._digest = digest
+        self._source = source
         # Collapsed units of another edition mean nothing here.
         kept = frozenset(u for u in self._options.collapsed if u in edition)
         self._options = replace(self._options, collapsed=kept)
@@ -368,7 +391,8 @@ class ChartController(QObject):
             self._runner.cancel(_LAYOUT)  # a running job for an older view is now stale
             self.layout_ready.emit(cached)
             return
-        self._runner.submit(_LAYOUT, self._run, key, self._edition, options, self._digest, cancellable=True)
+        self._runner.submit(_LAYOUT, self._run, key, self._edition, options, self._digest, self._source,
+                            cancellable=True)
 
     def cancel(self) -> None:
         """Stop the running layout (its dot process is killed); the chart keeps what it shows."""
@@ -377,8 +401,9 @@ class ChartController(QObject):
             self._requested = None  # asking for the same view again lays it out again
 
     @staticmethod
-    def _run(key: tuple, edition: Edition, options: ChartOptions, digest: str | None, token=None) -> tuple:
-        return key, compute_layout(edition, options, digest, token)
+    def _run(key: tuple, edition: Edition, options: ChartOptions, digest: str | None, source,
+             token=None) -> tuple:
+        return key, compute_layout(edition, options, digest, token, source)
 
     def _on_finished(self, job_key: str, result: object) -> None:
         if job_key != _LAYOUT:

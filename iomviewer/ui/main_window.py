@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from iomviewer import __version__
+from iomviewer.chart.remote import edition_ref
 from iomviewer.core.model import Dataset, Edition
 from iomviewer.ui.actions import Actions
 from iomviewer.ui.change_list import ChangeListPanel
@@ -33,7 +34,7 @@ from iomviewer.ui.chart_legend import ChartLegend
 from iomviewer.ui.chart_view import ChartView
 from iomviewer.ui.detail_pane import DetailPane
 from iomviewer.ui.i18n import current_language
-from iomviewer.ui.memory import settle_memory
+from iomviewer.ui.memory import collector_paused, settle_memory
 from iomviewer.ui.navigation import NavigationHistory
 from iomviewer.ui.search_box import SearchBox
 from iomviewer.ui.settings import Settings
@@ -47,7 +48,8 @@ def _search_index_steps(edition: Edition):
     """The search index, built in steps on the GUI thread (see TaskRunner.submit_sliced)."""
     from iomviewer.core.search import SearchIndex
 
-    index = yield from SearchIndex.steps(edition)
+    with collector_paused():  # ended when the index is built, or its job dropped (generator closed)
+        index = yield from SearchIndex.steps(edition)
     return edition.id, index
 
 
@@ -304,7 +306,8 @@ class MainWindow(QMainWindow):
         # Built once the chart is on screen: the chart is what the user waits
         # for, and both want the interpreter (about 70 ms sooner at start).
         self._index_pending = edition
-        self.chart_controller.set_edition(edition, id(self.dataset), self.dataset.digest)
+        self.chart_controller.set_edition(edition, id(self.dataset), self.dataset.digest,
+                                          edition_ref(self.dataset, edition))
         if not self.layout_runner.is_busy("layout") and not self.chart.is_building():
             self._build_pending_index()  # the chart was there already: nothing to wait for
         self.notice.setVisible(edition.is_partial)
