@@ -362,6 +362,37 @@ def test_dense_names_get_wider_boxes_not_more_lines():
     assert len(lines) == build.BOX_LINES - 1 and kind_line == ""
 
 
+def test_bare_dense_boxes_have_no_kind_line_and_two_lines_of_name():
+    """Without the kind line (an export whose legend names the kinds), names take BARE_LINES lines."""
+    assert box_text("Préparation", "team", dense=True, kind_line=False) == (["Préparation"], "")
+    name = "Division Mobilité de la main-d’œuvre et inclusion sociale"
+    lines, kind_line = box_text(name, "division", dense=True, kind_line=False)
+    assert len(lines) == build.BARE_LINES and kind_line == "" and " ".join(lines) == name
+    # A name too long for BARE_LINES lines of BARE_WIDTH gets a taller box, uncut.
+    name = "Unité des conseils stratégiques et des partenariats en matière de migration et santé"
+    lines, kind_line = box_text(name, "unit", dense=True, kind_line=False)
+    assert len(lines) == build.BOX_LINES and " ".join(lines) == name
+    assert all(len(x) <= build.BARE_WIDTH for x in lines)
+    lines, _ = box_text("mot " * 60, "unit", dense=True, kind_line=False)  # too long even so: cut
+    assert len(lines) == build.BOX_LINES and lines[-1].endswith("…")
+    # Not dense: the option changes nothing.
+    assert box_text("Préparation", "team", kind_line=False) == box_text("Préparation", "team")
+
+
+def test_bare_dense_layout_boxes_are_lower_and_never_overlap(big):
+    lay = layout_graph(build_graph(big, ChartOptions(kind_line=False)))
+    heights = [n.bbox[3] for n in lay.nodes.values()]
+    assert min(heights) == pytest.approx(build.BARE_HEIGHT, abs=0.2)
+    assert sum(1 for h in heights if h > build.BARE_HEIGHT + 0.2) <= len(heights) // 20  # long names only
+    assert all(t.size == style.NAME_SIZE for n in lay.nodes.values() for t in n.texts)  # no small kind line
+    boxes = sorted((n.bbox for n in lay.nodes.values()), key=lambda b: b[0])
+    for i, (x, y, w, h) in enumerate(boxes):
+        for x2, y2, w2, h2 in boxes[i + 1:]:
+            if x2 >= x + w:
+                break
+            assert y + h <= y2 or y2 + h2 <= y, "boxes overlap"
+
+
 def test_dense_boxes_share_one_height_text_inside_no_overlap(big_layout):
     lay = big_layout
     assert {round(n.bbox[3], 1) for n in lay.nodes.values()} == {round(build.BOX_HEIGHT, 1)}

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from fixtures import _unit, mini_doc
 from iomviewer.chart import pages as P
+from iomviewer.chart import style
 from iomviewer.chart.build import ChartOptions
 from iomviewer.chart.export import (
     ExportError,
@@ -458,3 +459,44 @@ def test_a_slide_gives_its_height_to_the_chart_with_smaller_title_and_legend(mon
     monkeypatch.setattr(export, "FURNITURE_SCALE", {})
     full = export.estimate_text_size(dataset, edition, ChartOptions(), slide)
     assert compact > full * 1.03  # the whole edition's names grow on the slide
+
+
+def test_the_whole_bundled_edition_on_a_slide_without_kind_lines_inside_the_page():
+    """The legend names the kinds: the slide's boxes drop the kind line, and the names grow."""
+    from iomviewer.chart import export
+    from iomviewer.chart.layout import layout_graph
+    from iomviewer.core.loading import load_dataset
+
+    dataset = load_dataset()
+    edition = dataset.edition()
+    slide = ExportOptions(page="slide")
+    # 4.25 pt with the links and 4.25 without before the kind line went (a
+    # floor a little under what the plans reach now, 4.44 and 4.88).
+    assert export.estimate_text_size(dataset, edition, ChartOptions(), slide) >= 4.4
+    assert export.estimate_text_size(dataset, edition, ChartOptions(show_links=False), slide) >= 4.8
+    spec = export._page_specs(dataset, edition, ChartOptions(), slide)[0]
+    graph, w, h, landscape = export._chart_for_page(edition, spec, slide, frozenset(), 10 * P.MM, [])
+    lay = layout_graph(graph)
+    assert all(t.size == style.NAME_SIZE for n in lay.nodes.values() for t in n.texts)  # names only
+    boxes = sorted((n.bbox for n in lay.nodes.values()), key=lambda b: b[0])
+    for i, (x, y, bw, bh) in enumerate(boxes):  # no box overlaps another
+        for x2, y2, _w2, h2 in boxes[i + 1:]:
+            if x2 >= x + bw:
+                break
+            assert y + bh <= y2 or y2 + h2 <= y, "boxes overlap"
+    # The plan stays within the page: scaled to it, nothing is cut.
+    plan, dot = export._plan_chart_page(edition, spec, slide, frozenset(), False)
+    nat_w, nat_h = export._natural_size(dot)
+    placement = P.place(nat_w, nat_h, "slide", plan.orientation, 10 * P.MM)
+    assert placement.dx >= 10 * P.MM - 0.5 and placement.scale * nat_w + 20 * P.MM <= placement.page_w + 0.5
+    assert placement.scale * nat_h + 20 * P.MM <= placement.page_h + 0.5
+    assert placement.scale * h > 0.7 * (placement.page_h - 20 * P.MM)  # the chart, not the furniture, takes the height
+
+
+def test_without_a_legend_the_boxes_keep_their_kind_line(mini):
+    from iomviewer.chart import export
+
+    ds, ed = mini
+    bare = [kind_line for _factor, kind_line in export._tries(ExportOptions(page="slide"))]
+    assert False in bare and True in bare  # the plan with kind lines stays a candidate
+    assert all(export._tries(ExportOptions(page="slide", legend=False))[i][1] for i in range(3))

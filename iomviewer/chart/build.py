@@ -37,6 +37,12 @@ WRAP_WIDTH = 20  # characters per line of a name in a box
 # Compact, top to bottom ("dense" boxes, see below): lines of text in every
 # box, the kind line included, and characters a line, at least and at most.
 BOX_LINES = 3
+# Without the kind line (an export whose legend says the kinds, see
+# ChartOptions.kind_line), boxes are this many lines of name high, up to
+# BARE_WIDTH characters a line: one taller box would make its whole rank
+# taller, which costs more than a wider box (the chart is height-bound).
+BARE_LINES = 2
+BARE_WIDTH = 40
 DENSE_WIDTH = 20
 MAX_WIDTH = 40
 UNIFORM_LINES = 2  # top to bottom, every box is at least as tall as this many lines of name
@@ -59,6 +65,10 @@ class ChartOptions:
     # comes out as large as it can on a page of this width/height ratio and
     # PAGE_HEIGHT (default: the chart's part of a 16:9 slide); None: never split.
     aspect: float | None = PAGE_WIDTH / PAGE_HEIGHT
+    # Compact, top to bottom: the small line naming the unit's kind where its
+    # name does not say it.  Colour and the legend say it as well: an export
+    # with its legend leaves the line out, for boxes a third lower (BARE_LINES).
+    kind_line: bool = True
 
 
 # --- scope --------------------------------------------------------------------------
@@ -256,14 +266,14 @@ def _cut(lines: list[str], count: int) -> list[str]:
     return lines
 
 
-def _fitted_lines(name: str, count: int) -> list[str] | None:
-    """The name in at most `count` lines, as narrow as that allows from DENSE_WIDTH to MAX_WIDTH."""
+def _fitted_lines(name: str, count: int, widest: int = MAX_WIDTH) -> list[str] | None:
+    """The name in at most `count` lines, as narrow as that allows from DENSE_WIDTH to `widest`."""
     lines = wrap_label(name, DENSE_WIDTH)
     if len(lines) <= count:
         return lines
-    if len(wrap_label(name, MAX_WIDTH)) > count:
+    if len(wrap_label(name, widest)) > count:
         return None
-    lo, hi = DENSE_WIDTH, MAX_WIDTH  # too narrow at lo, wide enough at hi: lines only fewer as it widens
+    lo, hi = DENSE_WIDTH, widest  # too narrow at lo, wide enough at hi: lines only fewer as it widens
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if len(wrap_label(name, mid)) <= count:
@@ -274,10 +284,19 @@ def _fitted_lines(name: str, count: int) -> list[str] | None:
 
 
 def box_text(name: str, kind: str, lang: str = "fr", dense: bool = False,
-             hidden: bool = False) -> tuple[list[str], str]:
+             hidden: bool = False, kind_line: bool = True) -> tuple[list[str], str]:
     """The lines of a unit's name in its box, and the kind line under them (see _box_text_uncached)."""
-    lines, kind_line = _box_text(name, kind, lang, dense, hidden)
-    return list(lines), kind_line
+    if dense and not kind_line:
+        return list(_bare_text(name)), ""
+    lines, kind_text = _box_text(name, kind, lang, dense, hidden)
+    return list(lines), kind_text
+
+
+@functools.lru_cache(maxsize=50_000)
+def _bare_text(name: str) -> tuple[str, ...]:
+    """A dense box's name without a kind line: BARE_LINES lines up to BARE_WIDTH characters, else cut."""
+    return tuple(_fitted_lines(name, BARE_LINES, BARE_WIDTH) or _fitted_lines(name, BOX_LINES, BARE_WIDTH)
+                 or _cut(wrap_label(name, BARE_WIDTH), BOX_LINES))
 
 
 # A quarter of building a 10,000-unit graph is wrapping names, and every new
@@ -453,6 +472,7 @@ DENSE_CLUSTER_MARGIN = 2.0
 # half an em a character.
 BOX_HEIGHT = (max(BOX_LINES * style.NAME_SIZE, (BOX_LINES - 1) * style.NAME_SIZE + style.KIND_SIZE * 1.02)
               + 2 * 72 * DENSE_MARGIN[1] + 0.5)
+BARE_HEIGHT = BARE_LINES * style.NAME_SIZE + 2 * 72 * DENSE_MARGIN[1] + 0.5
 BOX_WIDTH = DENSE_WIDTH * style.NAME_SIZE * 0.5
 # In points, for the estimate.  Between two ranks of boxes dot leaves
 # CL_OFFSET (8 pt) and the margins of the clusters that end or start there:
@@ -463,10 +483,12 @@ _DENSE_PITCH = BOX_HEIGHT + _DENSE_GAP
 _SAFE = 1e-6  # points: a planning result is reused only this far inside the heights it holds for
 
 
-def _dense_size(lines: list[str], kind_line: str, bold: bool) -> tuple[float, float]:
-    """Estimated size in points of a dense box."""
+def _dense_size(lines: list[str], kind_line: str, bold: bool, box_height: float = BOX_HEIGHT,
+                small: bool = False) -> tuple[float, float]:
+    """Estimated size in points of a dense box at least `box_height` high (`small`: a small line under the name)."""
     text = max([_text_width(x, style.NAME_SIZE, bold) for x in lines] + [_text_width(kind_line, style.KIND_SIZE)])
-    return max(text, BOX_WIDTH) + 2 * 72 * DENSE_MARGIN[0], BOX_HEIGHT
+    high = len(lines) * style.NAME_SIZE + (style.KIND_SIZE * 1.02 if small else 0.0) + 2 * 72 * DENSE_MARGIN[1] + 0.5
+    return max(text, BOX_WIDTH) + 2 * 72 * DENSE_MARGIN[0], max(box_height, high)
 
 
 def _columns(shown: dict[str, list[str]]) -> dict[str, list[list[str]]]:
@@ -524,8 +546,11 @@ class _Planner:
     and the plan that fits the page at the largest scale is kept.
     """
 
-    def __init__(self, shown: dict[str, list[str]], sizes: dict[str, tuple[float, float]]) -> None:
+    def __init__(self, shown: dict[str, list[str]], sizes: dict[str, tuple[float, float]],
+                 box_height: float = BOX_HEIGHT) -> None:
         self.shown, self.sizes = shown, sizes  # sizes: box sizes, in points
+        self.box_height = box_height  # the height of (almost) every box
+        self.pitch = box_height + _DENSE_GAP  # from a rank to the next
         self.order = list(shown)  # preorder
         self.root = self.order[0]
         self.depth = {self.root: 0}
@@ -595,7 +620,7 @@ class _Planner:
             size = self.column[u]
             kids = self.shown[u]
             inner = c - self.sizes[u][1] - _DENSE_GAP
-            if size[1] <= c or not kids or inner < BOX_HEIGHT:
+            if size[1] <= c or not kids or inner < self.box_height:
                 memo[u, c] = size, None
             elif not ready:
                 todo.append((u, c, True))
@@ -618,7 +643,7 @@ class _Planner:
             if not kids:
                 size[uid] = (bw, bh)
                 continue
-            budget = height - self.depth[uid] * _DENSE_PITCH
+            budget = height - self.depth[uid] * self.pitch
             cap = budget - bh - _DENSE_GAP
             blocks = {k: self._entry(k, cap, balance, memo)[0] for k in kids}
             best = None
@@ -670,7 +695,7 @@ class _Planner:
         with almost every height, most of its candidates do not.
         """
         bw, bh = self.sizes[uid]
-        offset = self.depth[uid] * _DENSE_PITCH
+        offset = self.depth[uid] * self.pitch
         budget = height - offset
         cap = budget - bh - _DENSE_GAP
         cap_offset = offset + bh + _DENSE_GAP  # cap is height - cap_offset
@@ -785,10 +810,10 @@ class _Planner:
             if not kids:
                 cache[u, off] = (bound[0], bound[1], size)
                 continue
-            if inner < BOX_HEIGHT:  # too short while height < BOX_HEIGHT + inner_offset
-                cache[u, off] = (bound[0], min(bound[1], BOX_HEIGHT + inner_offset), size)
+            if inner < self.box_height:  # too short while height < box_height + inner_offset
+                cache[u, off] = (bound[0], min(bound[1], self.box_height + inner_offset), size)
                 continue
-            bound[0] = BOX_HEIGHT + inner_offset
+            bound[0] = self.box_height + inner_offset
             if not ready:
                 todo.append((u, c, off, True))
                 todo.extend((k, inner, inner_offset, False) for k in kids)
@@ -817,15 +842,15 @@ class _Planner:
 
         # About the height of the boxes packed at the page's aspect: try from
         # four times it down to a quarter, then finer around the best.
-        area = sum((w + _DENSE_NODESEP) * _DENSE_PITCH for w, _ in self.sizes.values())
-        guess = max(math.sqrt(area * page_h / page_w), _DENSE_PITCH)
+        area = sum((w + _DENSE_NODESEP) * self.pitch for w, _ in self.sizes.values())
+        guess = max(math.sqrt(area * page_h / page_w), self.pitch)
         top = min(4 * guess, self.column[self.root][1])
         best_height, best_score = top, score(top)
         for fine in (False, True):
             if fine:
                 heights = [best_height * 0.97 ** i for i in (-3, -2, -1, 1, 2, 3)]
             else:
-                heights = [top * 0.88 ** i for i in range(1, 40) if top * 0.88 ** i > max(guess / 4, _DENSE_PITCH)]
+                heights = [top * 0.88 ** i for i in range(1, 40) if top * 0.88 ** i > max(guess / 4, self.pitch)]
             for height in heights:
                 s = score(height)
                 if s > best_score * 1.0001:
@@ -912,13 +937,15 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     descendants = _descendant_counts(edition)
     hidden = {uid: 0 if kids else descendants[uid] if uid in descendants else hidden_count(edition, uid)
               for uid, kids in shown.items()}
-    texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid])) for uid, u in units.items()}
+    texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid]), options.kind_line)
+             for uid, u in units.items()}
+    box_height = BOX_HEIGHT if options.kind_line else BARE_HEIGHT
     from iomviewer.core.compare import comparison_of  # core.compare loads with the first chart, not at start-up
 
     changes = comparison_of(edition)
     extras = {uid: change_lines(uid, changes, options.lang) for uid in shown} if changes is not None else {}
     if dense:
-        g.node_attr.update(margin=f"{DENSE_MARGIN[0]:g},{DENSE_MARGIN[1]:g}", height=f"{BOX_HEIGHT / 72:.3f}",
+        g.node_attr.update(margin=f"{DENSE_MARGIN[0]:g},{DENSE_MARGIN[1]:g}", height=f"{box_height / 72:.3f}",
                            width=f"{(BOX_WIDTH + 2 * 72 * DENSE_MARGIN[0]) / 72:.3f}")
     elif tb:
         # Ranks are global: a rank is as tall as its tallest box, wherever it
@@ -959,13 +986,14 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     if not options.compact:
         stacks: Stacks = {}
     elif dense:
-        sizes = {u: _dense_size(*texts[u], style.kind_style(units[u].kind).bold) for u in shown}
+        sizes = {u: _dense_size(*texts[u], style.kind_style(units[u].kind).bold, box_height,
+                                bool(texts[u][1] or hidden[u])) for u in shown}
         for u, extra in extras.items():  # marked boxes are taller by their extra lines
             if extra:
                 w, h = sizes[u]
                 wide = max(_text_width(t, style.KIND_SIZE, not italic) for t, _c, italic in extra)
                 sizes[u] = (max(w, wide + 2 * 72 * DENSE_MARGIN[0]), h + len(extra) * style.KIND_SIZE * 1.2)
-        stacks = _Planner(shown, sizes).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
+        stacks = _Planner(shown, sizes, box_height).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
     else:
         stacks = _columns(shown)
     inner = {k for subs in stacks.values() for s in subs for k in s}

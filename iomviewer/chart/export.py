@@ -357,7 +357,16 @@ def _furniture(spec: _PageSpec, xo: ExportOptions, edition: Edition, sources: li
     avail = max(span / f, 320.0)
     words = _words(spec.options.lang)
     rows, height = [], 0.0
-    if spec.title:
+    subtitle = spec.subtitle
+    if spec.title and subtitle and (_text_width(spec.title, TITLE_PT) + _text_width(" " * 4, TITLE_PT)
+                                    + _text_width(clean_text(subtitle), SUBTITLE_PT)) <= avail:
+        # Both fit on one line: the subtitle follows the title, a line of the chart's height saved.
+        rows.append(f'<TR><TD><FONT POINT-SIZE="{TITLE_PT * k:.2f}" COLOR="{FURNITURE_COLOR}"><B>'
+                    f'{html_escape(spec.title)}</B>    </FONT><FONT POINT-SIZE="{SUBTITLE_PT * k:.2f}" '
+                    f'COLOR="#555555">{html_escape(subtitle)}</FONT></TD></TR>')
+        height += 1.25 * TITLE_PT
+        subtitle = ""
+    elif spec.title:
         size = TITLE_PT
         lines = [spec.title]
         if _text_width(spec.title, size) > avail:
@@ -366,24 +375,24 @@ def _furniture(spec: _PageSpec, xo: ExportOptions, edition: Edition, sources: li
         body = "<BR/>".join(html_escape(line) for line in lines)
         rows.append(f'<TR><TD><FONT POINT-SIZE="{size * k:.2f}" COLOR="{FURNITURE_COLOR}"><B>{body}</B></FONT></TD></TR>')
         height += 1.25 * size * len(lines)
-    if spec.subtitle:
-        lines = textwrap.wrap(clean_text(spec.subtitle), max(20, int(avail / (0.56 * SUBTITLE_PT)))) or [""]
+    if subtitle:
+        lines = textwrap.wrap(clean_text(subtitle), max(20, int(avail / (0.56 * SUBTITLE_PT)))) or [""]
         body = "<BR/>".join(html_escape(line) for line in lines)
         rows.append(f"<TR>{_spacer(height=4 * k)}</TR>")
         rows.append(f'<TR><TD><FONT POINT-SIZE="{SUBTITLE_PT * k:.2f}" COLOR="#555555">{body}</FONT></TD></TR>')
         height += 4 + 1.25 * SUBTITLE_PT * len(lines)
     if xo.legend and entries:
-        rows.append(f"<TR>{_spacer(height=8 * k)}</TR>")
+        rows.append(f"<TR>{_spacer(height=6 * k)}</TR>")
         for i, row in enumerate(_pack_rows(entries, avail)):
             if i:
-                rows.append(f"<TR>{_spacer(height=4 * k)}</TR>")
+                rows.append(f"<TR>{_spacer(height=3 * k)}</TR>")
             rows.append(f"<TR><TD>{_legend_row(row, k)}</TD></TR>")
-            height += 1.5 * LEGEND_PT + 4
-        height += 8
+            height += 1.5 * LEGEND_PT + 3
+        height += 6
     header = ""
     if rows:
-        rows.append(f"<TR>{_spacer(height=10 * k)}</TR>")  # air between the legend and the chart
-        height += 10
+        rows.append(f"<TR>{_spacer(height=6 * k)}</TR>")  # air between the legend and the chart
+        height += 6
         header = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">' + "".join(rows) + "</TABLE>"
     footer = ""
     if xo.footer:
@@ -398,9 +407,9 @@ def _furniture(spec: _PageSpec, xo: ExportOptions, edition: Edition, sources: li
         lines = textwrap.wrap(clean_text(text), max(40, int(avail / (0.53 * FOOTER_PT))))
         body = "<BR/>".join(html_escape(line) for line in lines)
         footer = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
-                  f"<TR>{_spacer(height=10 * k)}</TR>"
+                  f"<TR>{_spacer(height=6 * k)}</TR>"
                   f'<TR><TD><FONT POINT-SIZE="{FOOTER_PT * k:.2f}" COLOR="#555555">{body}</FONT></TD></TR></TABLE>')
-        height += 10 + 1.25 * FOOTER_PT * len(lines)
+        height += 6 + 1.25 * FOOTER_PT * len(lines)
     return _Furniture(header, footer, (height + 12) * f)
 
 
@@ -604,6 +613,20 @@ def _build(edition: Edition, options: ChartOptions, highlighted: frozenset[str])
 _ASPECT_TRIES = (0.85, 1.0, 1.2)
 
 
+def _tries(xo: ExportOptions) -> list[tuple[float, bool]]:
+    """(aspect factor, kind line) of each plan _chart_for_page lays out.
+
+    With its legend, a page says every kind: boxes drop the kind line
+    (ChartOptions.kind_line) and are a third lower, which makes a tall chart
+    larger by a tenth or more; a wide one can come out smaller (its names
+    take two wider lines instead of three), so the boxes with the kind line
+    are tried as well.
+    """
+    if not xo.legend:
+        return [(factor, True) for factor in _ASPECT_TRIES]
+    return [(factor, False) for factor in _ASPECT_TRIES] + [(1.0, True)]
+
+
 def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highlighted: frozenset[str],
                     margin: float, sources: list[str]) -> tuple[Any, float, float, bool | None]:
     """The page's chart, its natural size, and the orientation it was planned for (None: any).
@@ -631,8 +654,9 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         avail_w = page_w - 2 * margin
         furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
-        for factor in _ASPECT_TRIES:
-            graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h), highlighted)
+        for factor, kind_line in _tries(xo):
+            graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h, kind_line=kind_line),
+                           highlighted)
             w, h = _natural_size(_dot_text(graph))
             scale = min(avail_w / w, avail_h / h)
             if best is None or scale > best[0] * 1.0001:
