@@ -25,11 +25,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 _ENV = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
 
-# A bare PySide6 window with the same three empty widgets, printing when painted.
+# A bare PySide6 window with the same three empty widgets, printing when drawn:
+# once its Expose is handled (a repaint() before that paints nothing), it is
+# repainted and "ready" printed, as `iomviewer --smoke-test` does.
 _BARE_WINDOW = r"""
 import sys, time
 t0 = time.perf_counter()
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import QEvent, QObject, QTimer, Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter, QTreeView, QGraphicsView, QTextBrowser
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); s = QSplitter(Qt.Orientation.Horizontal)
@@ -37,7 +39,14 @@ for widget in (QTreeView(), QGraphicsView(), QTextBrowser()): s.addWidget(widget
 w.setCentralWidget(s); w.resize(1400, 900); w.show()
 def done():
     w.repaint(); print("ready", time.perf_counter() - t0); app.quit()
-QTimer.singleShot(0, done)
+class Watch(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Expose and obj.isExposed():
+            obj.removeEventFilter(self); QTimer.singleShot(0, done)
+        return False
+watch = Watch()
+if w.windowHandle().isExposed(): QTimer.singleShot(0, done)
+else: w.windowHandle().installEventFilter(watch)
 app.exec()
 """
 

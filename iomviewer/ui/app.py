@@ -10,7 +10,7 @@ import sys
 import time
 from argparse import Namespace
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -197,14 +197,33 @@ def _check_dot_helper() -> str | None:
     return None if data.startswith(b"%PDF") else "le processus d'aide Graphviz n'a pas produit de PDF"
 
 
+class _ExposeWatch(QObject):
+    """Calls back once a widget's window is exposed, after Qt has handled the Expose (and painted)."""
+
+    def __init__(self, widget, callback) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        self._handle = widget.windowHandle()
+        if self._handle.isExposed():
+            QTimer.singleShot(0, callback)
+        else:
+            self._handle.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Expose and self._handle.isExposed():
+            self._handle.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False
+
+
 def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float) -> int:
     """Wait until tree, chart and pane are populated and painted; print one line."""
     outcome: dict[str, object] = {}
 
     def ready() -> None:
-        if outcome:
+        if outcome or not (state["exposed"] and state["chart"]):
             return
-        window.repaint()  # what is queued before this timer (layout, the first paint) has run
+        window.repaint()  # on screen, chart in: paint it all now, as the bare-window baseline does
         chart_units = window.chart.unit_count()
         elapsed = time.perf_counter() - started
         if not chart_units:
@@ -228,14 +247,22 @@ def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float)
                 outcome["line"] = "iomviewer smoke test: Graphviz helper process OK"
         app.quit()
 
+    # Ready = the window is on screen (its Expose handled, so its first paint
+    # done) and the chart is in; a repaint() before the Expose paints nothing.
+    state = {"exposed": False, "chart": False}
+
     def on_chart_ready() -> None:
-        # After the events already queued (the scene's first paint among them);
-        # ready() then repaints synchronously, as the bare-window baseline does.
+        state["chart"] = True
         QTimer.singleShot(0, ready)
+
+    def on_exposed() -> None:
+        state["exposed"] = True
+        ready()
 
     window.chart_ready.connect(on_chart_ready)
     if window.chart.unit_count():
         on_chart_ready()
+    _ExposeWatch(window, on_exposed)  # a child of the window
     QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: (outcome.setdefault("error", "délai dépassé"), app.quit()))
     app.exec()
     window.close()
