@@ -472,23 +472,43 @@ DENSE_CLUSTER_MARGIN = 2.0
 # half an em a character.
 BOX_HEIGHT = (max(BOX_LINES * style.NAME_SIZE, (BOX_LINES - 1) * style.NAME_SIZE + style.KIND_SIZE * 1.02)
               + 2 * 72 * DENSE_MARGIN[1] + 0.5)
-BARE_HEIGHT = BARE_LINES * style.NAME_SIZE + 2 * 72 * DENSE_MARGIN[1] + 0.5
+# Bare boxes (an export's page plan) are spaced a little tighter still:
+# less air above and below the name, thinner panel margins, closer columns.
+BARE_MARGIN = (0.06, 0.02)
+BARE_CLUSTER_MARGIN = 1.0
+BARE_NODESEP = 0.07
+BARE_HEIGHT = BARE_LINES * style.NAME_SIZE + 2 * 72 * BARE_MARGIN[1] + 0.5
 BOX_WIDTH = DENSE_WIDTH * style.NAME_SIZE * 0.5
 # In points, for the estimate.  Between two ranks of boxes dot leaves
 # CL_OFFSET (8 pt) and the margins of the clusters that end or start there:
 # this much on average (measured).
 _DENSE_NODESEP = DENSE_NODESEP * 72
+
+
+@dataclass(frozen=True)
+class _Spacing:
+    """The dense layout's spacing: between columns (inches), inside boxes (inches), inside panels (points)."""
+
+    nodesep: float
+    box_margin: tuple[float, float]
+    cluster_margin: float
+    box_height: float  # points
+
+
+_KIND_SPACING = _Spacing(DENSE_NODESEP, DENSE_MARGIN, DENSE_CLUSTER_MARGIN, BOX_HEIGHT)
+_BARE_SPACING = _Spacing(BARE_NODESEP, BARE_MARGIN, BARE_CLUSTER_MARGIN, BARE_HEIGHT)
 _DENSE_GAP = 11.5
 _DENSE_PITCH = BOX_HEIGHT + _DENSE_GAP
 _SAFE = 1e-6  # points: a planning result is reused only this far inside the heights it holds for
 
 
-def _dense_size(lines: list[str], kind_line: str, bold: bool, box_height: float = BOX_HEIGHT,
+def _dense_size(lines: list[str], kind_line: str, bold: bool, spacing: _Spacing = _KIND_SPACING,
                 small: bool = False) -> tuple[float, float]:
-    """Estimated size in points of a dense box at least `box_height` high (`small`: a small line under the name)."""
+    """Estimated size in points of a dense box (`small`: a small line under the name)."""
     text = max([_text_width(x, style.NAME_SIZE, bold) for x in lines] + [_text_width(kind_line, style.KIND_SIZE)])
-    high = len(lines) * style.NAME_SIZE + (style.KIND_SIZE * 1.02 if small else 0.0) + 2 * 72 * DENSE_MARGIN[1] + 0.5
-    return max(text, BOX_WIDTH) + 2 * 72 * DENSE_MARGIN[0], max(box_height, high)
+    mx, my = spacing.box_margin
+    high = len(lines) * style.NAME_SIZE + (style.KIND_SIZE * 1.02 if small else 0.0) + 2 * 72 * my + 0.5
+    return max(text, BOX_WIDTH) + 2 * 72 * mx, max(spacing.box_height, high)
 
 
 def _columns(shown: dict[str, list[str]]) -> dict[str, list[list[str]]]:
@@ -547,10 +567,12 @@ class _Planner:
     """
 
     def __init__(self, shown: dict[str, list[str]], sizes: dict[str, tuple[float, float]],
-                 box_height: float = BOX_HEIGHT) -> None:
+                 spacing: _Spacing = _KIND_SPACING) -> None:
         self.shown, self.sizes = shown, sizes  # sizes: box sizes, in points
-        self.box_height = box_height  # the height of (almost) every box
-        self.pitch = box_height + _DENSE_GAP  # from a rank to the next
+        self.box_height = spacing.box_height  # the height of (almost) every box
+        self.nodesep = spacing.nodesep * 72  # points between columns
+        self.cluster_margin = spacing.cluster_margin
+        self.pitch = spacing.box_height + _DENSE_GAP  # from a rank to the next (thinner panel margins: an overestimate)
         self.order = list(shown)  # preorder
         self.root = self.order[0]
         self.depth = {self.root: 0}
@@ -564,7 +586,7 @@ class _Planner:
             w, h = sizes[uid]
             kids = shown[uid]
             if kids:
-                w = max(w, max(self.column[k][0] for k in kids) + 2 * DENSE_CLUSTER_MARGIN)
+                w = max(w, max(self.column[k][0] for k in kids) + 2 * self.cluster_margin)
                 h += sum(self.column[k][1] + _DENSE_GAP for k in kids)
             self.column[uid] = (w, h)
             self.count[uid] = 1 + sum(self.count[k] for k in kids)
@@ -598,12 +620,11 @@ class _Planner:
         bounds = [0] + cuts + [len(items)]
         return [items[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
-    @staticmethod
-    def _span(runs: list[list[str]], blocks: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    def _span(self, runs: list[list[str]], blocks: dict[str, tuple[float, float]]) -> tuple[float, float]:
         """Width and height of runs side by side in a cluster."""
         # Lists rather than generators: the same sums in the same order, a third faster.
-        return (sum([max([blocks[k][0] for k in run]) for run in runs]) + _DENSE_NODESEP * (len(runs) - 1)
-                + 2 * DENSE_CLUSTER_MARGIN,
+        return (sum([max([blocks[k][0] for k in run]) for run in runs]) + self.nodesep * (len(runs) - 1)
+                + 2 * self.cluster_margin,
                 max([sum([blocks[k][1] + _DENSE_GAP for k in run]) for run in runs]) - _DENSE_GAP)
 
     def _entry(self, uid: str, cap: float, balance: bool,
@@ -653,7 +674,7 @@ class _Planner:
                 if stacked:
                     runs = self._runs(stacked, blocks, cap, balance)
                     parts.append(self._span(runs, blocks))
-                w = max(bw, sum(pw for pw, _ in parts) + _DENSE_NODESEP * (len(parts) - 1))
+                w = max(bw, sum(pw for pw, _ in parts) + self.nodesep * (len(parts) - 1))
                 h = bh + _DENSE_GAP + max(ph for _, ph in parts)
                 key = (max(h - budget, 0.0), w, h)  # within the height if it can be, then narrowest
                 if best is None or key < best[0]:
@@ -747,7 +768,7 @@ class _Planner:
                         run += w
                     runs.append(current)
                     parts.append(self._span(runs, blocks))
-                w = max(bw, sum([pw for pw, _ in parts]) + _DENSE_NODESEP * (len(parts) - 1))
+                w = max(bw, sum([pw for pw, _ in parts]) + self.nodesep * (len(parts) - 1))
                 h = bh + _DENSE_GAP + max([ph for _, ph in parts])
                 known = held[uid, index] = (lo, hi, (w, h))
             if known[0] > bound[0]:
@@ -842,7 +863,7 @@ class _Planner:
 
         # About the height of the boxes packed at the page's aspect: try from
         # four times it down to a quarter, then finer around the best.
-        area = sum((w + _DENSE_NODESEP) * self.pitch for w, _ in self.sizes.values())
+        area = sum((w + self.nodesep) * self.pitch for w, _ in self.sizes.values())
         guess = max(math.sqrt(area * page_h / page_w), self.pitch)
         top = min(4 * guess, self.column[self.root][1])
         best_height, best_score = top, score(top)
@@ -900,6 +921,7 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     shown = _shown_tree(edition, options)
     tb = options.rankdir == "TB"
     dense = tb and options.compact and bool(options.aspect)
+    spacing = _KIND_SPACING if options.kind_line else _BARE_SPACING
 
     # strict=False: a secondary link between a parent and its child is a second
     # edge, not an attribute change of the tree edge (what strict would do).
@@ -914,7 +936,7 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
         # Children keep the order in which the texts list them.
         ordering="out",
         newrank="true",
-        nodesep=f"{DENSE_NODESEP if dense else NODESEP:g}",
+        nodesep=f"{spacing.nodesep if dense else NODESEP:g}",
         ranksep=f"{DENSE_RANKSEP if dense else RANKSEP:g}",
         pad="0.2",
         outputorder="edgesfirst",
@@ -939,14 +961,14 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
               for uid, kids in shown.items()}
     texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid]), options.kind_line)
              for uid, u in units.items()}
-    box_height = BOX_HEIGHT if options.kind_line else BARE_HEIGHT
     from iomviewer.core.compare import comparison_of  # core.compare loads with the first chart, not at start-up
 
     changes = comparison_of(edition)
     extras = {uid: change_lines(uid, changes, options.lang) for uid in shown} if changes is not None else {}
     if dense:
-        g.node_attr.update(margin=f"{DENSE_MARGIN[0]:g},{DENSE_MARGIN[1]:g}", height=f"{box_height / 72:.3f}",
-                           width=f"{(BOX_WIDTH + 2 * 72 * DENSE_MARGIN[0]) / 72:.3f}")
+        mx, my = spacing.box_margin
+        g.node_attr.update(margin=f"{mx:g},{my:g}", height=f"{spacing.box_height / 72:.3f}",
+                           width=f"{(BOX_WIDTH + 2 * 72 * mx) / 72:.3f}")
     elif tb:
         # Ranks are global: a rank is as tall as its tallest box, wherever it
         # is, so boxes of mixed heights leave uneven gaps down every column.
@@ -986,14 +1008,14 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     if not options.compact:
         stacks: Stacks = {}
     elif dense:
-        sizes = {u: _dense_size(*texts[u], style.kind_style(units[u].kind).bold, box_height,
+        sizes = {u: _dense_size(*texts[u], style.kind_style(units[u].kind).bold, spacing,
                                 bool(texts[u][1] or hidden[u])) for u in shown}
         for u, extra in extras.items():  # marked boxes are taller by their extra lines
             if extra:
                 w, h = sizes[u]
                 wide = max(_text_width(t, style.KIND_SIZE, not italic) for t, _c, italic in extra)
-                sizes[u] = (max(w, wide + 2 * 72 * DENSE_MARGIN[0]), h + len(extra) * style.KIND_SIZE * 1.2)
-        stacks = _Planner(shown, sizes, box_height).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
+                sizes[u] = (max(w, wide + 2 * 72 * spacing.box_margin[0]), h + len(extra) * style.KIND_SIZE * 1.2)
+        stacks = _Planner(shown, sizes, spacing).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
     else:
         stacks = _columns(shown)
     inner = {k for subs in stacks.values() for s in subs for k in s}
@@ -1006,7 +1028,7 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
                 _add_edge(g, uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}", minlen=1 if dense else LEVEL_MINLEN,
                            **{"class": TREE_CLASS}, **_change_edge_attrs(kid, changes))
             elif kid == stacks[uid][0][0]:
-                _add_column(g, g, uid, stacks, tb, dense)
+                _add_column(g, g, uid, stacks, tb, dense, spacing.cluster_margin)
 
     if options.show_links:
         _add_links(g, edition, shown, options.lang)
@@ -1086,8 +1108,8 @@ def _lasts(uid: str, stacks: Stacks) -> list[str]:
 
 
 def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", parent: str,
-                stacks: Stacks, tb: bool, dense: bool) -> None:
-    """Put a parent's stacked children in a cluster entered by one edge.
+                stacks: Stacks, tb: bool, dense: bool, dense_margin: float = DENSE_CLUSTER_MARGIN) -> None:
+    """Put a parent's stacked children in a cluster entered by one edge (dense: `dense_margin` points inside).
 
     stacks[parent] are the sub-columns, side by side, each a list of entries;
     an entry that has a column of its own gets it nested below it.  Top to
@@ -1100,7 +1122,7 @@ def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", paren
     """
     subs = stacks[parent]
     name = STACK_PREFIX + parent
-    margin = DENSE_CLUSTER_MARGIN if dense else _CLUSTER_MARGIN
+    margin = dense_margin if dense else _CLUSTER_MARGIN
     sub = parent_graph.add_subgraph(name=name, style="rounded,filled", fillcolor=style.CLUSTER_FILL,
                                     color=style.CLUSTER_BORDER, penwidth="0.8", margin=f"{margin:g}",
                                     label="", id=name)
@@ -1108,7 +1130,7 @@ def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", paren
     for entry in entries:
         _add_node(sub, entry, {})
         if entry in stacks:  # the entry, then its own column nested below it
-            _add_column(g, sub, entry, stacks, tb, dense)
+            _add_column(g, sub, entry, stacks, tb, dense, dense_margin)
     if tb:
         heads = [s[0] for s in subs]
         for s in subs:
