@@ -216,7 +216,14 @@ def test_pdf_fit_page_is_chart_plus_margins_and_text_is_real(mini, tmp_path):
 
 def test_auto_orientation_picks_the_larger_chart(tmp_path):
     ds = _dataset(big_doc())
-    result = export_chart(ds, ds.edition(), ChartOptions(), ExportOptions(page="a4"), tmp_path / "wide.pdf")
+    result = export_chart(ds, ds.edition(), ChartOptions(), ExportOptions(page="a4"), tmp_path / "auto.pdf")
+    # A compact chart is planned for each orientation: the larger names win.
+    sizes = {landscape: export_chart(ds, ds.edition(), ChartOptions(), ExportOptions(page="a4", landscape=landscape),
+                                     tmp_path / f"{landscape}.pdf").min_font_pt for landscape in (True, False)}
+    assert result.min_font_pt == pytest.approx(max(sizes.values()), rel=1e-3)
+    assert (result.page_size_pt[0] > result.page_size_pt[1]) == (sizes[True] > sizes[False])
+    result = export_chart(ds, ds.edition(), ChartOptions(compact=False), ExportOptions(page="a4"),
+                          tmp_path / "wide.pdf")
     assert result.page_size_pt[0] > result.page_size_pt[1]  # a wide tree goes landscape
     result = export_chart(ds, ds.edition(), ChartOptions(rankdir="LR", compact=False), ExportOptions(page="a4"),
                           tmp_path / "tall.pdf")
