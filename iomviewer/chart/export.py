@@ -615,7 +615,7 @@ def _build(edition: Edition, options: ChartOptions, highlighted: frozenset[str])
 _ASPECT_TRIES = (0.85, 1.0, 1.2)
 
 
-def _tries(xo: ExportOptions) -> list[tuple[float, bool]]:
+def _tries(xo: ExportOptions, edition: Edition | None = None) -> list[tuple[float, bool]]:
     """(aspect factor, kind line) of each plan _chart_for_page lays out.
 
     With its legend, a page says every kind: boxes drop the kind line
@@ -623,8 +623,13 @@ def _tries(xo: ExportOptions) -> list[tuple[float, bool]]:
     larger by a tenth or more; a wide one can come out smaller (its names
     take two wider lines instead of three), so the boxes with the kind line
     are tried as well.
+
+    Not for a comparison: its marked boxes are taller by their marks, and
+    with the tighter spacing of bare boxes Graphviz 14 was seen to abort
+    (compound.c, makeCompoundEdge: assertion `bez->eflag`), taking the
+    process with it.
     """
-    if not xo.legend:
+    if not xo.legend or (edition is not None and comparison_of(edition) is not None):
         return [(factor, True) for factor in _ASPECT_TRIES]
     return [(factor, False) for factor in _ASPECT_TRIES] + [(1.0, True)]
 
@@ -656,7 +661,7 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         avail_w = page_w - 2 * margin
         furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
-        for factor, kind_line in _tries(xo):
+        for factor, kind_line in _tries(xo, edition):
             graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h, kind_line=kind_line),
                            highlighted)
             w, h = _natural_size(_dot_text(graph))
