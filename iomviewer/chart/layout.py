@@ -728,19 +728,7 @@ def parse_json(data: bytes | str | dict) -> Layout:
     nodes: dict[str, NodeRecord] = {}
     for obj in node_objs:
         name = str(obj["name"])
-        try:
-            if "pos" not in obj:
-                raise LayoutError("no position")
-            x, y = _floats(obj["pos"], 2, "pos")
-            w = float(obj.get("width", 0)) * 72
-            h = float(obj.get("height", 0)) * 72
-        except (LayoutError, ValueError) as exc:
-            raise LayoutError(f"node {name!r}: {exc}") from exc
-        shapes, texts = draw(obj, _DRAW_KEYS + _LABEL_KEYS)
-        nodes[name] = NodeRecord(
-            id=name, bbox=(x - w / 2 - llx, ury - y - h / 2, w, h), shapes=tuple(shapes),
-            texts=tuple(texts), tooltip=_tooltip(str(obj.get("tooltip", "")), name),
-            classes=tuple(str(obj.get("class", "")).split()))
+        nodes[name] = _node_record(name, obj, draw, llx, ury)
 
     clusters = []
     for obj in subgraphs:
@@ -761,22 +749,46 @@ def parse_json(data: bytes | str | dict) -> Layout:
             head = str(by_gvid[edge["head"]]["name"])
         except (KeyError, TypeError) as exc:
             raise LayoutError(f"edge {index} has an unknown tail or head: {exc}") from exc
-        if "invis" in str(edge.get("style", "")):
-            continue  # scaffolding (the chains that stack leaves): nothing to draw
-        shapes, texts = draw(edge, _DRAW_KEYS + _LABEL_KEYS)
-        if not shapes and not texts:
-            continue
-        classes = str(edge.get("class", "")).split()
-        edge_records.append(EdgeRecord(
-            tail=tail, head=head, shapes=tuple(shapes), texts=tuple(texts),
-            # build.py marks secondary links with class "link"; they never constrain ranks.
-            secondary="link" in classes or str(edge.get("constraint", "")).lower() == "false",
-            cluster=edge.get("lhead") or None,
-            id=str(edge.get("id", "")), tooltip=_tooltip(str(edge.get("tooltip", "")), "")))
+        record = _edge_record(tail, head, edge, draw)
+        if record is not None:
+            edge_records.append(record)
 
     background, graph_texts = draw(data, ("_draw_", "_ldraw_"))
     return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
                   clusters=tuple(clusters), background=tuple(background), texts=tuple(graph_texts))
+
+
+def _node_record(name: str, attrs: dict, draw, llx: float, ury: float) -> NodeRecord:
+    """A node's record from its attributes (dot's JSON object, or the capture's attributes)."""
+    try:
+        if "pos" not in attrs:
+            raise LayoutError("no position")
+        x, y = _floats(attrs["pos"], 2, "pos")
+        w = float(attrs.get("width", 0)) * 72
+        h = float(attrs.get("height", 0)) * 72
+    except (LayoutError, ValueError) as exc:
+        raise LayoutError(f"node {name!r}: {exc}") from exc
+    shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
+    return NodeRecord(
+        id=name, bbox=(x - w / 2 - llx, ury - y - h / 2, w, h), shapes=tuple(shapes),
+        texts=tuple(texts), tooltip=_tooltip(str(attrs.get("tooltip", "")), name),
+        classes=tuple(str(attrs.get("class", "")).split()))
+
+
+def _edge_record(tail: str, head: str, attrs: dict, draw) -> EdgeRecord | None:
+    """An edge's record; None for the invisible scaffolding and edges that draw nothing."""
+    if "invis" in str(attrs.get("style", "")):
+        return None  # the chains that stack leaves
+    shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
+    if not shapes and not texts:
+        return None
+    classes = str(attrs.get("class", "")).split()
+    return EdgeRecord(
+        tail=tail, head=head, shapes=tuple(shapes), texts=tuple(texts),
+        # build.py marks secondary links with class "link"; they never constrain ranks.
+        secondary="link" in classes or str(attrs.get("constraint", "")).lower() == "false",
+        cluster=attrs.get("lhead") or None,
+        id=str(attrs.get("id", "")), tooltip=_tooltip(str(attrs.get("tooltip", "")), ""))
 
 
 def _from_capture(capture: dict) -> Layout:
@@ -794,21 +806,7 @@ def _from_capture(capture: dict) -> Layout:
             interp.run_xdot(attrs.get(key), shapes, texts)
         return shapes, texts
 
-    nodes: dict[str, NodeRecord] = {}
-    for name, attrs in capture["nodes"]:
-        try:
-            if "pos" not in attrs:
-                raise LayoutError("no position")
-            x, y = _floats(attrs["pos"], 2, "pos")
-            w = float(attrs.get("width", 0)) * 72
-            h = float(attrs.get("height", 0)) * 72
-        except (LayoutError, ValueError) as exc:
-            raise LayoutError(f"node {name!r}: {exc}") from exc
-        shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
-        nodes[name] = NodeRecord(
-            id=name, bbox=(x - w / 2 - llx, ury - y - h / 2, w, h), shapes=tuple(shapes),
-            texts=tuple(texts), tooltip=_tooltip(attrs.get("tooltip", ""), name),
-            classes=tuple(attrs.get("class", "").split()))
+    nodes = {name: _node_record(name, attrs, draw, llx, ury) for name, attrs in capture["nodes"]}
 
     clusters = []
     for name, attrs, members in capture["subgraphs"]:
@@ -823,18 +821,9 @@ def _from_capture(capture: dict) -> Layout:
 
     edge_records = []
     for tail, head, attrs in capture["edges"]:
-        if "invis" in attrs.get("style", ""):
-            continue  # scaffolding (the chains that stack leaves): nothing to draw
-        shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
-        if not shapes and not texts:
-            continue
-        classes = attrs.get("class", "").split()
-        edge_records.append(EdgeRecord(
-            tail=tail, head=head, shapes=tuple(shapes), texts=tuple(texts),
-            # build.py marks secondary links with class "link"; they never constrain ranks.
-            secondary="link" in classes or attrs.get("constraint", "").lower() == "false",
-            cluster=attrs.get("lhead") or None,
-            id=attrs.get("id", ""), tooltip=_tooltip(attrs.get("tooltip", ""), "")))
+        record = _edge_record(tail, head, attrs, draw)
+        if record is not None:
+            edge_records.append(record)
 
     background, graph_texts = draw(graph, ("_draw_", "_ldraw_"))
     return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
