@@ -49,14 +49,19 @@ def layout_b(dataset) -> Layout:
     return layout_graph(build_graph(dataset.edition("ed-2022"), ChartOptions()))
 
 
-@pytest.fixture
-def view(qtbot, layout) -> ChartView:
+def _shown_view(qtbot) -> ChartView:
     v = ChartView()
     v.smooth_scrolling = False
     qtbot.addWidget(v)
     v.resize(800, 600)
     v.show()
     qtbot.waitExposed(v)
+    return v
+
+
+@pytest.fixture
+def view(qtbot, layout) -> ChartView:
+    v = _shown_view(qtbot)
     v.set_layout(layout)
     return v
 
@@ -541,12 +546,7 @@ def big_view(qtbot, layout, monkeypatch) -> ChartView:
     from iomviewer.ui import chart_view as chart_view_module
 
     monkeypatch.setattr(chart_view_module, "SYNC_MAX_RECORDS", 5)
-    v = ChartView()
-    v.smooth_scrolling = False
-    qtbot.addWidget(v)
-    v.resize(800, 600)
-    v.show()
-    qtbot.waitExposed(v)
+    v = _shown_view(qtbot)
     with qtbot.waitSignal(v.layout_shown, timeout=10000):
         v.set_layout(layout)
     return v
