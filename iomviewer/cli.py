@@ -143,6 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from iomviewer import commands
 
     handler = getattr(commands, "cmd_" + args.command)
+    drawing = args.command in ("export", "diff")
+    if drawing:
+        from iomviewer.chart import dot
+
+        dot.use_helper_process(True)  # a Graphviz abort on a page must not end the command
     try:
         return handler(args)
     except commands.CommandError as exc:
@@ -150,3 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except BrokenPipeError:  # `iomviewer list | head`
         return EXIT_OK
+    finally:
+        if drawing:
+            dot.shutdown()
+            dot.use_helper_process(False)

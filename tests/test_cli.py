@@ -190,3 +190,11 @@ def test_an_unknown_subcommand_is_named_with_the_known_ones(capsys):
     assert main(["bogus"]) == 2
     err = capsys.readouterr().err
     assert "bogus" in err and "export" in err
+
+
+def test_export_runs_graphviz_in_a_helper_process_and_stops_it(tmp_path):
+    from iomviewer.chart import dot
+
+    assert main(["export", str(tmp_path / "c.svg"), "--depth", "1"]) == 0
+    assert (tmp_path / "c.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert not dot.helper_enabled() and dot.helper_pid() is None

@@ -122,3 +122,58 @@ def test_a_dataset_not_read_from_a_file_is_laid_out_here():
 
     dataset = load_document(mini_doc())
     assert remote.edition_ref(dataset, dataset.edition()) is None
+
+
+def test_a_graph_on_which_graphviz_aborts_is_an_error_not_the_end_of_the_process():
+    """Graphviz 14 asserts in makeCompoundEdge on this page (a comparison on a slide): SIGABRT in-process."""
+    from pathlib import Path
+
+    import pygraphviz
+
+    source = (Path(__file__).parent / "data" / "graphviz_abort.dot").read_text(encoding="utf-8")
+    dot.use_helper_process(True)
+    try:
+        with dot.graphviz_lock():
+            graph = pygraphviz.AGraph(string=source)
+        with pytest.raises(dot.DotError):
+            dot.run_dot(graph, "json0", isolated=True)
+        # The next run gets a fresh helper.
+        assert dot.run_dot(build_graph(load_dataset().edition(), ChartOptions(depth=1)), "svg", isolated=True)
+    finally:
+        dot.use_helper_process(False)
+        dot.shutdown()
+
+
+def test_export_pages_and_comparison_layouts_go_to_the_helper(monkeypatch, tmp_path):
+    from iomviewer.chart.export import ExportOptions, export_chart
+
+    seen = []
+    real = dot.run_dot
+
+    def spy(graph, gv_format, *args, **kwargs):
+        seen.append((gv_format, kwargs.get("isolated", False)))
+        return real(graph, gv_format, *args, **kwargs)
+
+    monkeypatch.setattr(dot, "run_dot", spy)
+    dataset = load_dataset()
+    export_chart(dataset, dataset.edition(), ChartOptions(depth=1), ExportOptions(format="pdf", page="slide"),
+                 tmp_path / "chart.pdf")
+    drawn = [fmt for fmt, isolated in seen if fmt != "json"]  # "json": text measuring, plaintext only
+    assert drawn and all(isolated for fmt, isolated in seen if fmt != "json"), seen
+
+    from iomviewer.core.compare import build_comparison
+    from iomviewer.ui.chart_controller import compute_layout
+
+    sent = []
+    real_helper = dot.run_in_helper
+    monkeypatch.setattr(dot, "run_in_helper", lambda fn, *a, **k: sent.append(fn.__name__) or real_helper(fn, *a, **k))
+    comparison = build_comparison(dataset, "structure-2021", "revision-2022").edition
+    dot.use_helper_process(True)
+    try:
+        assert compute_layout(dataset.edition(), ChartOptions(depth=1)).nodes
+        assert not sent  # a small ordinary chart: laid out here
+        assert compute_layout(comparison, ChartOptions(depth=1)).nodes
+        assert sent == ["_lay_out_source"]
+    finally:
+        dot.use_helper_process(False)
+        dot.shutdown()

@@ -290,7 +290,7 @@ def run_in_helper(fn: Callable[..., Any], *args: Any, is_cancelled: Callable[[],
 
 
 def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, str] | None = None,
-            is_cancelled: Callable[[], bool] | None = None) -> bytes:
+            is_cancelled: Callable[[], bool] | None = None, isolated: bool = False) -> bytes:
     """Lay out and render `graph` with dot as `gv_format` ("json", "svg", "pdf:cairo", …).
 
     The caller's graph is never laid out itself: dot runs on a copy parsed
@@ -298,6 +298,11 @@ def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, s
     agwrite when a graph that was rendered is written out again, e.g. to
     send it to the helper process; a copy also keeps both paths identical.)
     graph_attrs are set on that copy only (dpi, background…).
+
+    isolated: run it in the helper whatever its size, when there is one.
+    Graphviz aborts the whole process on some graphs (seen: an assertion in
+    its compound-edge clipping, `makeCompoundEdge: bez->eflag`, on a
+    comparison exported on a slide); in the helper that is a DotError.
 
     A run in the helper stops when is_cancelled (or the enclosing
     `cancellation()`) says so, see run_in_helper.  A run in this process
@@ -308,7 +313,7 @@ def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, s
         raise DotCancelled()
     with _graphviz:
         source = graph.string()
-        local = not wants_helper(graph, gv_format)
+        local = not (wants_helper(graph, gv_format) or (isolated and _enabled))
     if local:
         return _render_source(source, gv_format, graph_attrs)
     return run_in_helper(_render_source, source, gv_format, graph_attrs, is_cancelled=check)

@@ -503,9 +503,10 @@ def _dress(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi:
 def _draw(dot: str, gv_format: str) -> bytes:
     """Run dot on DOT text through chart.dot.run_dot.
 
-    In the desktop app run_dot sends cairo renders and big graphs to its
-    helper process, so a long export does not hold the GIL the window paints
-    with; on the command line it runs here.
+    In the desktop app and on the command line, run_dot sends it to its
+    helper process: a long export does not hold the GIL the window paints
+    with, and a Graphviz assertion on some page ends in an ExportError, not
+    in the end of the process.
     """
     import pygraphviz
 
@@ -514,7 +515,7 @@ def _draw(dot: str, gv_format: str) -> bytes:
     try:
         with graphviz_lock():
             graph = pygraphviz.AGraph(string=dot)
-        data = run_dot(graph, gv_format)
+        data = run_dot(graph, gv_format, isolated=True)  # an export page is never worth the app
     except (DotError, ValueError, OSError, RuntimeError, TypeError) as exc:
         raise ExportError(f"Graphviz n'a pas pu dessiner l'organigramme : {exc}") from exc
     if not data:

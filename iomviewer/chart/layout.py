@@ -146,7 +146,7 @@ def layout_graph(graph: "pygraphviz.AGraph") -> Layout:
     return _lay_out(graph, keep=False)[0]
 
 
-def lay_out(graph: "pygraphviz.AGraph") -> tuple[Layout, bytes]:
+def lay_out(graph: "pygraphviz.AGraph", isolated: bool = False) -> tuple[Layout, bytes]:
     """Lay the graph out with dot (one run): the interpreted layout and dot's drawing (to cache).
 
     The drawing is Graphviz's xdot, captured from the laid-out graph (see
@@ -157,17 +157,19 @@ def lay_out(graph: "pygraphviz.AGraph") -> tuple[Layout, bytes]:
     there: reading 36 MB of JSON for 10,000 units is 1.2 s inside json.loads,
     with the GIL held, which would freeze the window; what comes back is the
     pickled Layout, unpickled here in 0.3 s of interruptible Python.
+
+    isolated: in the helper process whatever its size (see chart.dot.run_dot).
     """
-    return _lay_out(graph, keep=True)
+    return _lay_out(graph, keep=True, isolated=isolated)
 
 
-def _lay_out(graph: "pygraphviz.AGraph", keep: bool) -> tuple[Layout, bytes]:
+def _lay_out(graph: "pygraphviz.AGraph", keep: bool, isolated: bool = False) -> tuple[Layout, bytes]:
     from iomviewer.chart import dot
 
     try:
         with dot.graphviz_lock():
             source = graph.string()
-        if dot.wants_helper(graph, "json"):
+        if dot.wants_helper(graph, "json") or (isolated and dot.helper_enabled()):
             return dot.run_in_helper(_lay_out_source, source)
         # As run_dot: a job cancelled before dot starts does not start it.
         if dot.cancelled():

@@ -160,7 +160,8 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
 
         graph = build_graph(edition, options)
         step(1)
-        layout, data = lay_out(graph)
+        # A comparison's extra edges are where Graphviz was seen to abort: in the helper.
+        layout, data = lay_out(graph, isolated=getattr(edition, "changes", None) is not None)
     step(2)
     if entry is not None:
         if len(layout.nodes) <= _RECORDS_MAX_UNITS:
