@@ -153,7 +153,10 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
             except Exception:  # a corrupt entry is a miss
                 log.debug("ignoring corrupt layout cache entry %s", entry)
     step(0)
-    layout, data = _lay_out_remotely(source, edition, options) if source is not None else (None, b"")
+    layout, data = None, b""
+    if source is not None and _worth_sending(edition, options):
+        step(1)  # from here the helper builds the graph and lays it out
+        layout, data = _lay_out_remotely(source, options)
     if layout is None:
         from iomviewer.chart.build import build_graph
         from iomviewer.chart.layout import lay_out
@@ -173,13 +176,18 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     return layout
 
 
-def _lay_out_remotely(source, edition: Edition, options: ChartOptions):
-    """(Layout, bytes) built and laid out by the dot helper from the file; (None, b"") to do it here."""
-    from iomviewer.chart import dot, remote
+def _worth_sending(edition: Edition, options: ChartOptions) -> bool:
+    """Whether the chart is big enough to be built and laid out by the dot helper."""
+    from iomviewer.chart import dot
     from iomviewer.chart.build import scope_units
 
-    if not dot.helper_enabled() or len(scope_units(edition, options)) <= dot.IN_PROCESS_MAX_NODES:
-        return None, b""
+    return dot.helper_enabled() and len(scope_units(edition, options)) > dot.IN_PROCESS_MAX_NODES
+
+
+def _lay_out_remotely(source, options: ChartOptions):
+    """(Layout, bytes) built and laid out by the dot helper from the file; (None, b"") to do it here."""
+    from iomviewer.chart import dot, remote
+
     try:
         return dot.run_in_helper(remote.lay_out_ref, source, options)
     except remote.StaleDataset as exc:
