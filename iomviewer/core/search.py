@@ -118,6 +118,8 @@ class SearchIndex:
         from rapidfuzz.distance import OSA
 
         self._extract, self._distance = process.extract, OSA.distance
+        if chunk:
+            yield  # the import was a step of its own
         self.edition = edition
         self._units: tuple[Unit, ...] = tuple(edition.units)
         # One inverted index per field tier: word -> units whose best field for it is that tier.
@@ -146,14 +148,21 @@ class SearchIndex:
         vocabulary: set[str] = set()
         for postings in self._postings:
             vocabulary.update(postings)
+        # The tail, in steps too: at 10,000 units each of these is tens of milliseconds.
         if chunk:
             yield
         self._vocabulary = sorted(vocabulary)
+        if chunk:
+            yield
         self._by_length: dict[int, list[str]] = {}
         for word in self._vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
+        if chunk:
+            yield
         # Tie-breaks in one integer per unit: shallower, then shorter name, then source order.
         depth = _depths(edition)
+        if chunk:
+            yield
         order = sorted(range(len(self._units)),
                        key=lambda i: (depth[i], len(self._units[i].name), i))
         self._shift = max(1, len(self._units).bit_length())
