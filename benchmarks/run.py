@@ -75,6 +75,12 @@ def _wall(cmd: list[str], env: dict | None = None) -> float:
 
 def bench_startup(data: Path | None, repeats: int) -> dict:
     """Process start to fully drawn window, vs a bare window with three empty widgets."""
+    import compileall
+
+    # The app as installed or bundled starts from compiled bytecode, as PySide6
+    # does in the baseline; a checkout under PYTHONDONTWRITEBYTECODE (set on
+    # some machines) would otherwise compile every module at every start.
+    compileall.compile_dir(str(ROOT / "iomviewer"), quiet=1)
     home = tempfile.mkdtemp(prefix="iomviewer-bench-")
     env = dict(_ENV, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home, XDG_CACHE_HOME=home, HOME=home)
     app_cmd = [sys.executable, "-m", "iomviewer", "--smoke-test"] + (["--data", str(data)] if data else [])

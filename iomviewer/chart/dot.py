@@ -3,12 +3,15 @@
 pygraphviz's C calls hold Python's global lock for as long as dot runs (a
 ticker thread got 49 of ~1,735 ticks during a 1.7 s layout), so a worker
 *thread* does not keep the window responsive for a big chart.  The desktop
-app therefore turns on `use_helper_process()`: large graphs and cairo
-renders (PDF, PNG) go to a single spawned helper process that receives the
-graph as DOT text and returns Graphviz's output bytes; waiting on the pipe
-releases the lock, so the GUI thread keeps painting.  Small layouts stay in
-process: their ~50 ms cost less than a round trip, and the first paint
-should not wait for a process to start.  The command line never needs it.
+app therefore turns on `use_helper_process()`: large graphs, cairo renders
+(PDF, PNG) and every run asked for `isolated` (the window's chart layouts,
+export pages) go to a single spawned helper process that receives the graph
+as DOT text and returns Graphviz's output bytes; waiting on the pipe releases
+the lock, so the GUI thread keeps painting, and an abort inside Graphviz
+kills the helper, not the app.  Even the bundled chart's ~50 ms of dot froze
+a first start for 130-200 ms in a worker thread; a start on a cached layout
+needs neither dot nor the helper.  The export and diff commands turn it on
+too; other commands and the tests run dot here.
 
 A run in the helper can be cancelled: the caller (a TaskRunner job, through
 `cancellation()`) is polled while dot runs, and a cancelled run kills the

@@ -163,8 +163,11 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
 
         graph = build_graph(edition, options)
         step(1)
-        # A comparison's extra edges are where Graphviz was seen to abort: in the helper.
-        layout, data = lay_out(graph, isolated=getattr(edition, "changes", None) is not None)
+        # In the helper process whenever there is one (the desktop app): dot holds
+        # the interpreter lock while it runs (a first start froze the window for
+        # 130-200 ms laying out the bundled chart in a worker thread), and
+        # Graphviz was seen to abort on a comparison's extra edges.
+        layout, data = lay_out(graph, isolated=True)
     step(2)
     if entry is not None:
         if len(layout.nodes) <= _RECORDS_MAX_UNITS:
