@@ -229,15 +229,13 @@ def probe_app(data: str | None, full: bool, cancel: bool, timeout: float) -> dic
     create_app, _initial_dataset = app_module.create_app, app_module._initial_dataset
 
     app, settings, errors = create_app()
+    dot.use_helper_process(True)  # as run_gui does
+    dot.warm_up()
     dataset, _ = _initial_dataset(data)
-    dot.use_helper_process(True)
     window = MainWindow(dataset, settings)
     window.persist_settings = False
     window.resize(1400, 900)
     window.show()
-    from PySide6.QtCore import QTimer
-
-    QTimer.singleShot(1000, dot.warm_up)
     watch = GapWatch()
     watch.start()
     why = StallReporter(watch) if os.environ.get("IOMVIEWER_PROBE_WHY") else None

@@ -115,6 +115,14 @@ def run_gui(args: Namespace) -> int:
     started = time.perf_counter()
     setup_logging(getattr(args, "verbose", False))
     app, settings, errors = create_app(lang=args.lang)
+    from iomviewer.chart import dot
+
+    # Every chart layout of the window runs in the dot helper: start it now,
+    # from a background thread, while the data loads and nothing is painted
+    # yet (started after the first paint, a first start waited for it and its
+    # start-up stalled the window).
+    dot.use_helper_process(True)
+    dot.warm_up()
     from iomviewer.core.loading import DatasetError
     from iomviewer.ui.main_window import MainWindow
 
@@ -124,9 +132,6 @@ def run_gui(args: Namespace) -> int:
         print(f"iomviewer : données intégrées invalides — {exc}", file=sys.stderr)
         return 2
     settle_memory()  # the dataset lives as long as the window
-    from iomviewer.chart import dot
-
-    dot.use_helper_process(True)  # big layouts and exports must not hold the GIL in the GUI
     window = MainWindow(dataset, settings)
     window.persist_settings = not args.smoke_test
     window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
@@ -156,7 +161,6 @@ def run_gui(args: Namespace) -> int:
         if args.smoke_test:
             print(f"iomviewer : {args.data} refusé — {refused}", file=sys.stderr)
             return 2
-    QTimer.singleShot(1000, dot.warm_up)  # after the first paint
     try:
         if args.smoke_test:
             return _smoke_test(app, window, errors, started)
