@@ -283,7 +283,6 @@ def probe_app(data: str | None, full: bool, cancel: bool, timeout: float) -> dic
         watch.reset()
     if full:
         before = window.chart.chart_layout()
-        started = time.perf_counter()
         controller.show_everything()
         out["full_s"] = _wait(app, lambda: idle() and window.chart.chart_layout() is not before, timeout)
         out["full_scene_s"] = window.chart.last_build_seconds
@@ -295,7 +294,6 @@ def probe_app(data: str | None, full: bool, cancel: bool, timeout: float) -> dic
         controller.set_auto_depth_enabled(True)
         _wait(app, idle, timeout)
         before = window.chart.chart_layout()
-        started = time.perf_counter()
         controller.show_everything()
         out["full_again_s"] = _wait(app, lambda: window.chart.chart_layout() is not before, timeout)
         _settle(app, 0.3)
