@@ -379,18 +379,22 @@ def test_bare_dense_boxes_have_no_kind_line_and_two_lines_of_name():
     assert box_text("Préparation", "team", kind_line=False) == box_text("Préparation", "team")
 
 
-def test_bare_dense_layout_boxes_are_lower_and_never_overlap(big):
-    lay = layout_graph(build_graph(big, ChartOptions(kind_line=False)))
-    heights = [n.bbox[3] for n in lay.nodes.values()]
-    assert min(heights) == pytest.approx(build.BARE_HEIGHT, abs=0.2)
-    assert sum(1 for h in heights if h > build.BARE_HEIGHT + 0.2) <= len(heights) // 20  # long names only
-    assert all(t.size == style.NAME_SIZE for n in lay.nodes.values() for t in n.texts)  # no small kind line
+def _assert_no_box_overlaps(lay) -> None:
     boxes = sorted((n.bbox for n in lay.nodes.values()), key=lambda b: b[0])
     for i, (x, y, w, h) in enumerate(boxes):
         for x2, y2, w2, h2 in boxes[i + 1:]:
             if x2 >= x + w:
                 break
             assert y + h <= y2 or y2 + h2 <= y, "boxes overlap"
+
+
+def test_bare_dense_layout_boxes_are_lower_and_never_overlap(big):
+    lay = layout_graph(build_graph(big, ChartOptions(kind_line=False)))
+    heights = [n.bbox[3] for n in lay.nodes.values()]
+    assert min(heights) == pytest.approx(build.BARE_HEIGHT, abs=0.2)
+    assert sum(1 for h in heights if h > build.BARE_HEIGHT + 0.2) <= len(heights) // 20  # long names only
+    assert all(t.size == style.NAME_SIZE for n in lay.nodes.values() for t in n.texts)  # no small kind line
+    _assert_no_box_overlaps(lay)
 
 
 def test_dense_boxes_share_one_height_text_inside_no_overlap(big_layout):
@@ -401,12 +405,7 @@ def test_dense_boxes_share_one_height_text_inside_no_overlap(big_layout):
         for t in rec.texts:
             left = t.x - {"l": 0, "c": 0.5, "r": 1}[t.anchor] * t.width
             assert x - 0.5 <= left and left + t.width <= x + w + 0.5, (rec.id, t.text)
-    boxes = sorted((n.bbox for n in lay.nodes.values()), key=lambda b: b[0])
-    for i, (x, y, w, h) in enumerate(boxes):
-        for x2, y2, w2, h2 in boxes[i + 1:]:
-            if x2 >= x + w:
-                break
-            assert y + h <= y2 or y2 + h2 <= y, "boxes overlap"
+    _assert_no_box_overlaps(lay)
 
 
 def test_dense_columns_hold_only_what_belongs_to_their_unit(big, big_layout):

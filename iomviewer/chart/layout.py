@@ -506,16 +506,7 @@ class _Interpreter:
                 elif code == "F":
                     font, size = str(op["face"]), float(op["size"])
                 elif code == "S":
-                    value = str(op["style"])
-                    m = _SETLINEWIDTH.fullmatch(value)
-                    if m:
-                        width = float(m.group(1))
-                    elif value in ("solid", "dashed", "dotted"):
-                        style = value
-                    elif value == "bold":
-                        width = 2.0
-                    elif value == "invis":
-                        invisible = True
+                    width, style, invisible = _style_op(str(op["style"]), width, style, invisible)
                 elif code == "t":
                     flags = int(op["fontchar"])
                 else:
@@ -606,15 +597,7 @@ class _Interpreter:
                         i = j
                 elif code == "S":
                     value, i = _xdot_string(toks, i)
-                    m = _SETLINEWIDTH.fullmatch(value)
-                    if m:
-                        width = float(m.group(1))
-                    elif value in ("solid", "dashed", "dotted"):
-                        style = value
-                    elif value == "bold":
-                        width = 2.0
-                    elif value == "invis":
-                        invisible = True
+                    width, style, invisible = _style_op(value, width, style, invisible)
                 elif code == "t":
                     flags = int(toks[i])
                     i += 1
@@ -758,6 +741,20 @@ def parse_json(data: bytes | str | dict) -> Layout:
     background, graph_texts = draw(data, ("_draw_", "_ldraw_"))
     return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
                   clusters=tuple(clusters), background=tuple(background), texts=tuple(graph_texts))
+
+
+def _style_op(value: str, width: float, style: str, invisible: bool) -> tuple[float, str, bool]:
+    """The pen after an xdot style op ("setlinewidth(2)", "dashed", "bold", "invis"…): width, style, hidden."""
+    m = _SETLINEWIDTH.fullmatch(value)
+    if m:
+        return float(m.group(1)), style, invisible
+    if value in ("solid", "dashed", "dotted"):
+        return width, value, invisible
+    if value == "bold":
+        return 2.0, style, invisible
+    if value == "invis":
+        return width, style, True
+    return width, style, invisible
 
 
 def _node_record(name: str, attrs: dict, draw, llx: float, ury: float) -> NodeRecord:

@@ -93,14 +93,23 @@ class _Signals(QObject):
 
 class _Job(QRunnable):
     def __init__(self, signals: _Signals, key: str, generation: int, fn: Callable[..., Any],
-                 args: tuple, token: CancelToken | None, is_current: Callable[[], bool]) -> None:
+                 args: tuple, token: CancelToken | None, is_current: Callable[[], bool],
+                 serial: threading.Lock | None = None) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._signals, self._key, self._gen = signals, key, generation
         self._fn, self._args, self._token = fn, args, token
         self._is_current = is_current
+        self._serial = serial if serial is not None else contextlib.nullcontext()
 
     def run(self) -> None:  # worker thread
+        # One job at a time on a one-thread runner, even if the pool started
+        # a second thread (seen once on a loaded CI machine: a superseded
+        # job ran beside the running one); decided once the turn has come.
+        with self._serial:
+            self._run()
+
+    def _run(self) -> None:
         try:
             if not self._is_current() or (self._token is not None and self._token.cancelled):
                 raise Cancelled()  # superseded while it queued: nobody wants its result
@@ -138,6 +147,7 @@ class TaskRunner(QObject):
         self._generation: dict[str, int] = {}
         self._tokens: dict[str, CancelToken] = {}
         self._pending: dict[str, int] = {}
+        self._serial = threading.Lock() if max_threads == 1 else None
 
     def submit(self, key: str, fn: Callable[..., Any], *args: Any, cancellable: bool = False) -> int:
         """Run fn(*args) (with token=CancelToken if cancellable); supersede older jobs of key."""
@@ -153,7 +163,7 @@ class TaskRunner(QObject):
         was_busy = self.is_busy(key)
         self._pending[key] = self._pending.get(key, 0) + 1
         self._pool.start(_Job(self._signals, key, generation, fn, args, token,
-                              lambda k=key, g=generation: self._generation.get(k) == g))
+                              lambda k=key, g=generation: self._generation.get(k) == g, self._serial))
         if not was_busy:
             self.busy_changed.emit(key, True)
         return generation
