@@ -71,7 +71,6 @@ def _built_here_fails(monkeypatch):
 
 
 def test_a_big_chart_is_built_by_the_helper_from_the_dataset_file(monkeypatch):
-    from iomviewer.chart import remote
     from iomviewer.chart.build import scope_units
     from iomviewer.core.compare import build_comparison
     from iomviewer.ui.chart_controller import compute_layout
@@ -85,7 +84,7 @@ def test_a_big_chart_is_built_by_the_helper_from_the_dataset_file(monkeypatch):
     dot.use_helper_process(True)
     try:
         for shown in (edition, comparison):
-            layout = compute_layout(shown, ChartOptions(), None, None, remote.edition_ref(dataset, shown))
+            layout = compute_layout(shown, ChartOptions(), None, None, dataset)
             assert set(layout.nodes) == expected[shown.id]
     finally:
         dot.use_helper_process(False)
@@ -108,7 +107,7 @@ def test_a_file_changed_since_it_was_opened_is_not_used_by_the_helper(monkeypatc
         with pytest.raises(remote.StaleDataset):
             dot.run_in_helper(remote.lay_out_ref, remote.edition_ref(dataset, edition), ChartOptions())
         # The window's layout still comes: built here from what the app loaded.
-        layout = compute_layout(edition, ChartOptions(), None, None, remote.edition_ref(dataset, edition))
+        layout = compute_layout(edition, ChartOptions(), None, None, dataset)
         assert len(layout.nodes) == len(edition)
     finally:
         dot.use_helper_process(False)

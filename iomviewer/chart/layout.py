@@ -694,10 +694,6 @@ def parse_json(data: bytes | str | dict) -> Layout:
             interp.run(obj.get(key), shapes, texts)
         return shapes, texts
 
-    def box_from_bb(bb: Any, what: str) -> Box:
-        x0, y0, x1, y1 = _floats(bb, 4, what)
-        return x0 - llx, ury - y1, x1 - x0, y1 - y0
-
     n_sub = data.get("_subgraph_cnt")
     by_gvid: dict[int, dict] = {}
     subgraphs, node_objs = [], []
@@ -717,15 +713,10 @@ def parse_json(data: bytes | str | dict) -> Layout:
 
     clusters = []
     for obj in subgraphs:
-        name = str(obj["name"])
-        if not (name.startswith("cluster") or str(obj.get("cluster", "")).lower() == "true"):
-            continue
-        if "bb" not in obj:
-            raise LayoutError(f"cluster {name!r} has no bounding box")
-        shapes, texts = draw(obj, ("_draw_", "_ldraw_"))
-        members = tuple(str(by_gvid[i]["name"]) for i in obj.get("nodes", ()) if i in by_gvid)
-        clusters.append(ClusterRecord(name, box_from_bb(obj["bb"], f"cluster {name!r} bb"),
-                                      tuple(shapes), tuple(texts), members))
+        members = [str(by_gvid[i]["name"]) for i in obj.get("nodes", ()) if i in by_gvid]
+        record = _cluster_record(str(obj["name"]), obj, members, draw, llx, ury)
+        if record is not None:
+            clusters.append(record)
 
     edge_records = []
     for index, edge in enumerate(edges):
@@ -774,6 +765,18 @@ def _node_record(name: str, attrs: dict, draw, llx: float, ury: float) -> NodeRe
         classes=tuple(str(attrs.get("class", "")).split()))
 
 
+def _cluster_record(name: str, attrs: dict, members, draw, llx: float, ury: float) -> ClusterRecord | None:
+    """A cluster's record; None for a subgraph that is not a cluster."""
+    if not (name.startswith("cluster") or str(attrs.get("cluster", "")).lower() == "true"):
+        return None
+    if "bb" not in attrs:
+        raise LayoutError(f"cluster {name!r} has no bounding box")
+    x0, y0, x1, y1 = _floats(attrs["bb"], 4, f"cluster {name!r} bb")
+    shapes, texts = draw(attrs, ("_draw_", "_ldraw_"))
+    return ClusterRecord(name, (x0 - llx, ury - y1, x1 - x0, y1 - y0), tuple(shapes), tuple(texts),
+                         tuple(members))
+
+
 def _edge_record(tail: str, head: str, attrs: dict, draw) -> EdgeRecord | None:
     """An edge's record; None for the invisible scaffolding and edges that draw nothing."""
     if "invis" in str(attrs.get("style", "")):
@@ -809,14 +812,9 @@ def _from_capture(capture: dict) -> Layout:
 
     clusters = []
     for name, attrs, members in capture["subgraphs"]:
-        if not (name.startswith("cluster") or attrs.get("cluster", "").lower() == "true"):
-            continue
-        if "bb" not in attrs:
-            raise LayoutError(f"cluster {name!r} has no bounding box")
-        x0, y0, x1, y1 = _floats(attrs["bb"], 4, f"cluster {name!r} bb")
-        shapes, texts = draw(attrs, ("_draw_", "_ldraw_"))
-        clusters.append(ClusterRecord(name, (x0 - llx, ury - y1, x1 - x0, y1 - y0), tuple(shapes),
-                                      tuple(texts), tuple(members)))
+        record = _cluster_record(name, attrs, members, draw, llx, ury)
+        if record is not None:
+            clusters.append(record)
 
     edge_records = []
     for tail, head, attrs in capture["edges"]:

@@ -38,9 +38,11 @@ class EditionRef:
 
 def edition_ref(dataset: "Dataset", edition: "Edition") -> EditionRef | None:
     """How the helper can find this edition again; None if it cannot (a dataset not read from a file)."""
+    from iomviewer.core.compare import comparison_of
+
     if not dataset.path or not dataset.digest:
         return None
-    changes = getattr(edition, "changes", None)  # core.compare.comparison_of, without importing it
+    changes = comparison_of(edition)
     compared = (changes.a, changes.b) if changes is not None else None
     if compared is None and not dataset.has_edition(edition.id):
         return None

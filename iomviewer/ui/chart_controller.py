@@ -121,7 +121,7 @@ def read_cached_layout(edition: Edition, options: ChartOptions, digest: str | No
 
 
 def compute_layout(edition: Edition, options: ChartOptions, digest: str | None = None, token=None,
-                   source=None):
+                   dataset=None):
     """Build the styled graph and run dot once (worker thread).
 
     With the dataset's digest, the result is cached on disk per (file
@@ -130,8 +130,8 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     token (a workers.CancelToken) gets a progress report between steps and
     stops the work when cancelled; a dot run in the helper process is killed
     then (workers runs cancellable jobs inside chart.dot.cancellation).
-    source (a chart.remote.EditionRef) lets a big chart be built in the dot
-    helper process from the dataset file, not here (see chart/remote.py).
+    dataset (the edition's Dataset) lets a big chart be built in the dot
+    helper process from the dataset's file, not here (see chart/remote.py).
     """
     from iomviewer.core import cache
 
@@ -154,9 +154,9 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
                 log.debug("ignoring corrupt layout cache entry %s", entry)
     step(0)
     layout, data = None, b""
-    if source is not None and _worth_sending(edition, options):
+    if dataset is not None and _worth_sending(edition, options):
         step(1)  # from here the helper builds the graph and lays it out
-        layout, data = _lay_out_remotely(source, options)
+        layout, data = _lay_out_remotely(dataset, edition, options)
     if layout is None:
         from iomviewer.chart.build import build_graph
         from iomviewer.chart.layout import lay_out
@@ -187,12 +187,15 @@ def _worth_sending(edition: Edition, options: ChartOptions) -> bool:
     return dot.helper_enabled() and len(scope_units(edition, options)) > dot.IN_PROCESS_MAX_NODES
 
 
-def _lay_out_remotely(source, options: ChartOptions):
+def _lay_out_remotely(dataset, edition: Edition, options: ChartOptions):
     """(Layout, bytes) built and laid out by the dot helper from the file; (None, b"") to do it here."""
     from iomviewer.chart import dot, remote
 
+    ref = remote.edition_ref(dataset, edition)
+    if ref is None:  # not read from a file
+        return None, b""
     try:
-        return dot.run_in_helper(remote.lay_out_ref, source, options)
+        return dot.run_in_helper(remote.lay_out_ref, ref, options)
     except remote.StaleDataset as exc:
         log.info("building the chart here: %s", exc)
         return None, b""
@@ -253,7 +256,7 @@ class ChartController(QObject):
         self._edition: Edition | None = None
         self._dataset_key: int = 0
         self._digest: str | None = None
-        self._source = None  # chart.remote.EditionRef of the edition, when it comes from a file
+        self._dataset = None  # the edition's Dataset: its file lets the dot helper build big charts
         self._options = ChartOptions()
         self._branch_only = False
         self._selection: str | None = None
@@ -311,15 +314,15 @@ class ChartController(QObject):
         self.refresh()
 
     def set_edition(self, edition: Edition, dataset_key: int = 0, digest: str | None = None,
-                    source=None) -> None:
-        """Show this edition's chart; source (chart.remote.edition_ref) lets the helper build big ones."""
+                    dataset=None) -> None:
+        """Show this edition's chart; with its dataset, the dot helper can build big ones from the file."""
         if dataset_key != self._dataset_key:  # another file: back to the automatic depth
             self._levels.clear()
             self._auto_enabled = True
         self._edition = edition
         self._dataset_key = dataset_key
         self._digest = digest
-        self._source = source
+        self._dataset = dataset
         # Collapsed units of another edition mean nothing here.
         kept = frozenset(u for u in self._options.collapsed if u in edition)
         self._options = replace(self._options, collapsed=kept)
@@ -403,7 +406,7 @@ class ChartController(QObject):
             self._runner.cancel(_LAYOUT)  # a running job for an older view is now stale
             self.layout_ready.emit(cached)
             return
-        self._runner.submit(_LAYOUT, self._run, key, self._edition, options, self._digest, self._source,
+        self._runner.submit(_LAYOUT, self._run, key, self._edition, options, self._digest, self._dataset,
                             cancellable=True)
 
     def cancel(self) -> None:
@@ -413,9 +416,9 @@ class ChartController(QObject):
             self._requested = None  # asking for the same view again lays it out again
 
     @staticmethod
-    def _run(key: tuple, edition: Edition, options: ChartOptions, digest: str | None, source,
+    def _run(key: tuple, edition: Edition, options: ChartOptions, digest: str | None, dataset,
              token=None) -> tuple:
-        return key, compute_layout(edition, options, digest, token, source)
+        return key, compute_layout(edition, options, digest, token, dataset)
 
     def _on_finished(self, job_key: str, result: object) -> None:
         if job_key != _LAYOUT:

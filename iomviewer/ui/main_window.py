@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from iomviewer import __version__
-from iomviewer.chart.remote import edition_ref
 from iomviewer.core.model import Dataset, Edition
 from iomviewer.ui.actions import Actions
 from iomviewer.ui.change_list import ChangeListPanel
@@ -306,8 +305,7 @@ class MainWindow(QMainWindow):
         # Built once the chart is on screen: the chart is what the user waits
         # for, and both want the interpreter (about 70 ms sooner at start).
         self._index_pending = edition
-        self.chart_controller.set_edition(edition, id(self.dataset), self.dataset.digest,
-                                          edition_ref(self.dataset, edition))
+        self.chart_controller.set_edition(edition, id(self.dataset), self.dataset.digest, self.dataset)
         if not self.layout_runner.is_busy("layout") and not self.chart.is_building():
             self._build_pending_index()  # the chart was there already: nothing to wait for
         self.notice.setVisible(edition.is_partial)
