@@ -135,11 +135,9 @@ def test_parse_json_shares_equal_pens():
 
 def _records(layout):
     """A Layout as nested tuples, dict order included (nodes paint in that order)."""
-    import dataclasses
-
     def norm(x):
-        if dataclasses.is_dataclass(x):
-            return type(x).__name__, tuple(norm(getattr(x, f.name)) for f in dataclasses.fields(x))
+        if hasattr(x, "_fields"):  # a record (a named tuple)
+            return type(x).__name__, tuple(norm(getattr(x, f)) for f in x._fields)
         if isinstance(x, dict):
             return tuple((k, norm(v)) for k, v in x.items())
         if isinstance(x, (list, tuple)):
