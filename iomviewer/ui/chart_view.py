@@ -214,6 +214,9 @@ class ChartView(QGraphicsView):
         # Panning is ours (see mousePressEvent): a press on a node must still select it.
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Our own viewport (the same plain QWidget Qt would make): reading
+        # one Qt made costs PySide 20-25 ms the first time (see MainWindow._watch_viewports).
+        self.setViewport(QWidget())
         self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
         self.viewport().setMouseTracking(True)
 

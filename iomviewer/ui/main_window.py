@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self.history = NavigationHistory()
         self._index_pending: Edition | None = None  # its search index waits for the chart (see _show_edition)
         self._chart_painted = False  # the index also waits for the chart's first paint
+        self.viewports_watched = False  # mouse back/forward on every view: after the first paint
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
         self.persist_settings = True  # off for --smoke-test: a check must not change the user's layout
@@ -94,9 +95,10 @@ class MainWindow(QMainWindow):
         # Mouse back/forward: the views' viewports take mouse presses for
         # themselves, other widgets pass them up to the window.  (Not an
         # application-wide filter: that runs Python for every event of every widget.)
+        # The chart's now (its first paint starts the index); the others'
+        # after that paint: see _watch_viewports.
         self.installEventFilter(self)
-        for area in self.findChildren(QAbstractScrollArea):
-            area.viewport().installEventFilter(self)
+        self.chart.viewport().installEventFilter(self)
 
     def reset_title(self) -> None:
         self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
@@ -414,6 +416,7 @@ class MainWindow(QMainWindow):
             # The first paint done, the search index may start (a turn of the loop later).
             self._chart_painted = True
             QTimer.singleShot(0, self._build_pending_index)
+            QTimer.singleShot(0, self._watch_viewports)
         elif event.type() == QEvent.Type.MouseButtonPress:
             button = event.button()
             if button == Qt.MouseButton.BackButton:
@@ -423,6 +426,16 @@ class MainWindow(QMainWindow):
                 self.go_forward()
                 return True
         return super().eventFilter(watched, event)
+
+    def _watch_viewports(self) -> None:
+        # PySide, the first time Python touches a viewport Qt made (a plain
+        # QWidget), creates every QWidget subclass it knows to find its type:
+        # 20-25 ms, kept out of the first paint.  (The chart's viewport is
+        # ChartView's own.)
+        for area in self.findChildren(QAbstractScrollArea):
+            if area is not self.chart:
+                area.viewport().installEventFilter(self)
+        self.viewports_watched = True
 
     def copy_selection(self) -> None:
         focus = self.focusWidget()
