@@ -50,9 +50,7 @@ def D(*editions, history=()):
 
 
 def replace(units, uid, **changes):
-    from dataclasses import replace as dc_replace
-
-    return [dc_replace(u, **changes) if u.id == uid else u for u in units]
+    return [u._replace(**changes) if u.id == uid else u for u in units]
 
 
 def ids(changes):

@@ -1,4 +1,6 @@
+import hashlib
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -211,7 +213,7 @@ def _cached_file_and_calls(tmp_path, monkeypatch, check: str) -> tuple[Path, lis
     monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     calls: list = []
     real = getattr(loading, check)
-    monkeypatch.setattr(loading, check, lambda doc: calls.append(1) or real(doc))
+    monkeypatch.setattr(loading, check, lambda *args: calls.append(1) or real(*args))
     return write_doc(tmp_path, mini_doc()), calls
 
 
@@ -239,12 +241,12 @@ def test_cache_can_be_turned_off_and_survives_unwritable_folder(tmp_path, monkey
 
 def test_a_lying_cache_entry_cannot_skip_the_schema_check_into_a_traceback(tmp_path, monkeypatch):
     from iomviewer.core import cache
-    from iomviewer.resources import schema_path
+    from iomviewer.core.loading import _cache_entry
 
     monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     bad = variant(lambda d: d["editions"][0]["units"][3].pop("parent"))
     path = write_doc(tmp_path, bad)
-    cache.put("validated", cache.key(path.read_bytes(), schema_path().read_bytes()))  # a poisoned entry
+    cache.put("validated", _cache_entry(hashlib.sha256(path.read_bytes()).hexdigest()))  # a poisoned entry
     with pytest.raises(DatasetError) as info:
         load_dataset(path)
     assert any("parent" in str(p) and "$.editions[0].units[3]" in str(p) for p in info.value.problems)
@@ -280,3 +282,29 @@ def test_an_edition_based_on_another_shares_its_unchanged_units():
     assert revision.unit("conseil") is base.unit("conseil")  # one immutable Unit for one record
     assert revision.unit("bureau-executif") is not base.unit("bureau-executif")  # its mandate was rewritten
     assert revision.unit("bureau-executif").mandate != base.unit("bureau-executif").mandate
+
+
+def test_the_dataset_built_once_is_read_back_for_the_same_bytes_anywhere(tmp_path, monkeypatch):
+    path, builds = _cached_file_and_calls(tmp_path, monkeypatch, "build_dataset")
+    first = load_dataset(path)
+    copy = tmp_path / "copie.json"
+    copy.write_bytes(path.read_bytes())
+    second = load_dataset(copy)
+    assert builds == [1]  # read back from the cache, not built again
+    assert second.editions == first.editions and second.digest == first.digest
+    assert second.path == str(copy) and first.path == str(path)
+    assert second.edition().unit("dept-a") == first.edition().unit("dept-a")
+    path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    load_dataset(path)  # other bytes: built again
+    assert builds == [1, 1]
+
+
+@pytest.mark.parametrize("entry", [b"\x80\x05garbage", pickle.dumps({"not": "a dataset"}), b""])
+def test_a_broken_or_foreign_dataset_cache_entry_is_a_miss(tmp_path, monkeypatch, entry):
+    from iomviewer.core import cache
+    from iomviewer.core.loading import _cache_entry
+
+    path, builds = _cached_file_and_calls(tmp_path, monkeypatch, "build_dataset")
+    cache.put("dataset", _cache_entry(hashlib.sha256(path.read_bytes()).hexdigest()), entry)
+    assert len(load_dataset(path).edition()) == 7
+    assert builds == [1]

@@ -210,10 +210,8 @@ def _union_units(ea: Edition, eb: Edition) -> list[Unit]:
 
 def _union_root_fix(units: list[Unit], eb: Edition) -> list[Unit]:
     """Hang an A-only root under B's root: the union must have one root."""
-    from dataclasses import replace
-
     root = eb.root.id
-    return [replace(u, parent=root) if u.parent is None and u.id != root else u for u in units]
+    return [u._replace(parent=root) if u.parent is None and u.id != root else u for u in units]
 
 
 def build_comparison(dataset: Dataset, a: str, b: str) -> Comparison:

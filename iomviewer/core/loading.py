@@ -553,18 +553,23 @@ def load_document(doc: Any, path: str | None = None) -> Dataset:
 def load_dataset(path: str | Path | None = None) -> Dataset:
     """Load and validate a dataset file (the bundled one when path is None).
 
-    The schema check (the slow part: ~3 s for 10,000 units) is remembered
-    per exact file content: bytes that passed it once, against the same
-    schema and app version, are not checked again.  The structural checks
-    (ids, parents, cycles, roots…) always run.
+    Both the schema check (the slow part: ~3 s for 10,000 units) and the
+    dataset built after the structural checks (ids, parents, cycles, roots…)
+    are remembered per exact file content: bytes that passed once, against
+    the same schema and app version, are neither checked nor built again.
     """
     from iomviewer.core import cache
-    from iomviewer.resources import bundled_dataset_path, schema_path
+    from iomviewer.resources import bundled_dataset_path
 
     if path is None:
         path = bundled_dataset_path()
     raw = read_bytes(path)
-    entry = cache.key(raw, schema_path().read_bytes())
+    digest = hashlib.sha256(raw).hexdigest()
+    entry = _cache_entry(digest)
+    dataset = _cached_dataset(entry, digest)
+    if dataset is not None:
+        object.__setattr__(dataset, "path", str(path))  # the same bytes may sit in another file
+        return dataset
     trusted = cache.get("validated", entry) is not None
     # The cache entry is written only after these bytes passed every check,
     # the walk over all values among them (a third of a 10k file's load).
@@ -584,8 +589,49 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
         log.warning("cached schema check for %s was wrong; checking again", path)
         problems = schema_problems(doc)
         raise DatasetError(problems or [Problem("jeu de données invalide")], str(path)) from None
-    object.__setattr__(dataset, "digest", hashlib.sha256(raw).hexdigest())
+    object.__setattr__(dataset, "digest", digest)
+    _remember_dataset(entry, dataset)
     return dataset
+
+
+def _cache_entry(digest: str) -> str:
+    """The cache key of a file's verdicts: its bytes' SHA-256, the schema and the app version."""
+    from iomviewer.core import cache
+    from iomviewer.resources import schema_path
+
+    return cache.key(digest, schema_path().read_bytes())
+
+
+# The dataset built from a file, pickled, per exact file content (with the
+# schema and app version): a later start reads it in a sixth of the time
+# (bundled data 1.2 ms instead of 7; 10,000 units 0.14 s instead of 0.43 s).
+# Only datasets that passed every check are written; an entry that does not
+# unpickle to a Dataset of those bytes is a miss.
+def _cached_dataset(entry: str, digest: str) -> Dataset | None:
+    import pickle
+
+    from iomviewer.core import cache
+
+    blob = cache.get("dataset", entry, max_bytes=4 * MAX_FILE_BYTES)
+    if blob is None:
+        return None
+    try:
+        dataset = pickle.loads(blob)
+    except Exception as exc:  # a truncated or foreign entry: whatever unpickling raises, it is a miss
+        log.debug("dataset cache entry %s unreadable: %s", entry, exc)
+        return None
+    if not isinstance(dataset, Dataset) or dataset.digest != digest:
+        log.debug("dataset cache entry %s is not this file's dataset", entry)
+        return None
+    return dataset
+
+
+def _remember_dataset(entry: str, dataset: Dataset) -> None:
+    import pickle
+
+    from iomviewer.core import cache
+
+    cache.put("dataset", entry, pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def quality_warnings(dataset: Dataset) -> list[Problem]:

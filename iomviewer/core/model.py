@@ -1,11 +1,14 @@
 """Plain data classes for the organisation: units, editions, the dataset.
 
 Nothing here imports Qt or networkx; objects are immutable once loaded.
+The records (a unit, its source, links, aliases…) are named tuples: they
+are made at every start, and a frozen dataclass costs about 1.5 ms to
+define and an `object.__setattr__` per field to build (see benchmarks/RESULTS.md).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, NamedTuple
 
 # The closed list of kinds.  Order matters: it is the legend's order.
 KINDS: tuple[str, ...] = (
@@ -105,8 +108,7 @@ LINK_LABELS_EN: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """A place in one source file: its name and 1-based line numbers."""
 
     file: str
@@ -118,22 +120,19 @@ class SourceRef:
         return f"{self.file}:{','.join(str(n) for n in self.lines)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Alias:
+class Alias(NamedTuple):
     text: str
     source: SourceRef | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     type: str
     target: str
     evidence: str = ""
     source: SourceRef | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     id: str
     name: str
     kind: str
@@ -156,8 +155,7 @@ class Unit:
         return "\n\n".join(self.mandate)
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     label: str
     start: int | None = None
     end: int | None = None
@@ -229,8 +227,7 @@ class Edition:
         return len(self.path_from_root(unit_id)) - 1
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryRecord:
+class HistoryRecord(NamedTuple):
     """A rename or succession recorded in the data, with its evidence."""
 
     unit: str
@@ -243,8 +240,7 @@ class HistoryRecord:
     sources: tuple[SourceRef, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
     """An organisation-level figure, kept with its source and date."""
 
     key: str  # member_states, countries, offices, founded, ...
@@ -255,8 +251,7 @@ class Fact:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SourceDoc:
+class SourceDoc(NamedTuple):
     file: str
     title: str
     description: str = ""
