@@ -146,6 +146,18 @@ def test_smoke_test_and_select_from_the_command_line(tmp_path):
     assert proc.returncode == 2 and "aucune unité" in proc.stderr
 
 
+def test_a_start_on_a_cached_chart_starts_the_dot_helper_only_once_the_window_is_drawn(tmp_path):
+    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
+           "XDG_DATA_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    deferred = "the dot helper starts after the first paint"
+    runs = [subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "-v"],
+                           capture_output=True, text=True, timeout=120, env=env) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert deferred not in runs[0].stderr  # first start: the chart needs Graphviz at once
+    assert deferred in runs[1].stderr  # then the chart comes from the cache
+    assert all("Graphviz helper process OK" in r.stdout for r in runs)  # and the helper still works
+
+
 def test_smoke_test_opens_a_comparison_from_the_command_line(tmp_path):
     env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
            "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}

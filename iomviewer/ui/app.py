@@ -117,12 +117,8 @@ def run_gui(args: Namespace) -> int:
     app, settings, errors = create_app(lang=args.lang)
     from iomviewer.chart import dot
 
-    # Every chart layout of the window runs in the dot helper: start it now,
-    # from a background thread, while the data loads and nothing is painted
-    # yet (started after the first paint, a first start waited for it and its
-    # start-up stalled the window).
+    # Every chart layout of the window runs in the dot helper (started below).
     dot.use_helper_process(True)
-    dot.warm_up()
     from iomviewer.core.loading import DatasetError
     from iomviewer.ui.main_window import MainWindow
 
@@ -154,6 +150,16 @@ def run_gui(args: Namespace) -> int:
         return 2
     window.restore_geometry()
     window.show()
+    if window.chart.unit_count():
+        # The opening chart came from the layout cache (every start but the
+        # first): start the dot helper once the window is drawn, not while it
+        # is being drawn (its start holds the interpreter lock some 20-30 ms
+        # and boots a Python on the other core: 100 ms of a start on a busy
+        # two-core machine).
+        log.debug("opening chart read from the layout cache: the dot helper starts after the first paint")
+        window.first_painted.connect(dot.warm_up)
+    else:
+        dot.warm_up()  # its layout job has most likely started it already
     if refused is not None:
         from iomviewer.ui.dialogs import show_dataset_problems
 

@@ -61,6 +61,7 @@ def _load_file(path: str) -> Dataset:
 class MainWindow(QMainWindow):
     selection_changed = Signal(str)
     chart_ready = Signal()
+    first_painted = Signal()  # once, after the chart's first paint (what waits for it may start)
     language_change_requested = Signal(str)
 
     def __init__(self, dataset: Dataset, settings: Settings) -> None:
@@ -417,6 +418,7 @@ class MainWindow(QMainWindow):
             self._chart_painted = True
             QTimer.singleShot(0, self._build_pending_index)
             QTimer.singleShot(0, self._watch_viewports)
+            QTimer.singleShot(0, self.first_painted.emit)
         elif event.type() == QEvent.Type.MouseButtonPress:
             button = event.button()
             if button == Qt.MouseButton.BackButton:
