@@ -171,6 +171,17 @@ def test_smoke_test_opens_a_comparison_from_the_command_line(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_every_action_icon_renders_without_an_icon_theme(qtbot, window):
+    from iomviewer.resources import resource
+    from iomviewer.ui.actions import _ICONS
+
+    a = window.actions_
+    for action in (a.open, a.export, a.print, a.quit, a.back, a.forward, a.find, a.zoom_in, a.zoom_out, a.fit, a.about):
+        assert not action.icon().pixmap(24, 24).isNull(), action.text()
+    for _, ours in _ICONS.values():
+        assert resource("icons", "actions", f"{ours}.svg").is_file()
+
+
 def test_legend_lists_the_kinds_shown(qtbot, window):
     assert window.legend.isVisible()
     text = window.legend.text()

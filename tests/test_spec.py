@@ -74,6 +74,7 @@ def _spec_drop_patterns() -> list[re.Pattern]:
     "rapidfuzz/fuzz_cpp.cpython-311-x86_64-linux-gnu.so",
     "rapidfuzz/distance/metrics_cpp.cpython-311-x86_64-linux-gnu.so",
     "data/iom.json",
+    "resources/icons/actions/back.svg",
 ])
 def test_spec_keeps(dest):
     kept, dropped = bundle_filter.drop([(dest, "src", "BINARY")], _spec_drop_patterns())

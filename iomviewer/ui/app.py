@@ -236,8 +236,12 @@ def _smoke_test(app: QApplication, window, errors: ErrorHandler, started: float)
         window.repaint()  # on screen, chart in: paint it all now, as the bare-window baseline does
         chart_units = window.chart.unit_count()
         elapsed = time.perf_counter() - started
+        a = window.actions_
+        no_icon = [x.text() for x in (a.back, a.forward, a.zoom_in, a.zoom_out, a.fit) if x.icon().isNull()]
         if not chart_units:
             outcome["error"] = "l'organigramme est vide"
+        elif no_icon:  # e.g. a bundle that lost resources/icons/actions
+            outcome["error"] = f"icônes introuvables : {', '.join(no_icon)}"
         elif errors.caught:
             outcome["error"] = f"{len(errors.caught)} exception(s) interceptée(s) : {errors.caught[-1].strip().splitlines()[-1]}"
         else:
