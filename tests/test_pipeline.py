@@ -79,6 +79,62 @@ def test_plan_is_the_plan_of_fresh_scores(dataset, aspect):
         assert fast.estimate == slow.estimate
 
 
+def _page_planner(edition, options: ChartOptions) -> _Planner:
+    """The planner of a placed chart (ChartOptions.placed), on its boxes before _refit."""
+    shown = build._shown_tree(edition, options)
+    sizes = {}
+    for uid in shown:
+        unit = edition.unit(uid)
+        lines = list(build._page_text(unit.name))
+        sizes[uid] = build._dense_size(lines, "", style.kind_style(unit.kind).bold, build._PAGE_SPACING,
+                                       not shown[uid] and bool(edition.children(uid)))
+    return _Planner(shown, sizes, build._PAGE_SPACING)
+
+
+@pytest.mark.parametrize("aspect", [PAGE_WIDTH / PAGE_HEIGHT, 1.0, 0.6])
+@pytest.mark.parametrize("depth", [None, 2])
+def test_placed_geometry_is_the_planners_estimate(dataset, aspect, depth):
+    """chart.placed lays blocks out formula for formula as the planner sizes them: its chart is the estimate."""
+    from iomviewer.chart.placed import overlaps, place
+
+    spacing = build._PAGE_SPACING
+    for edition in dataset.editions:
+        planner = _page_planner(edition, ChartOptions(depth=depth))
+        stacks = planner.plan((PAGE_HEIGHT * aspect, PAGE_HEIGHT), fine=True)
+        geo = place(planner.shown, stacks, planner.sizes, spacing.gap, spacing.nodesep * 72,
+                    spacing.cluster_margin, spacing.panel_pad)
+        assert (geo.width, geo.height) == pytest.approx(planner.estimate, abs=1e-6), edition.id
+        assert set(geo.boxes) == set(planner.shown) and overlaps(geo) == []
+        for uid, (x, y, w, h) in geo.boxes.items():
+            assert (w, h) == planner.sizes[uid]
+            assert 0 <= x and x + w <= geo.width + 1e-6 and 0 <= y and y + h <= geo.height + 1e-6
+        inside = {k: p for p, runs in stacks.items() for run in runs for k in run}
+        for uid, parent in inside.items():  # a stacked box lies in its parent's panel, which lies below its parent
+            px, py, pw, ph = geo.panels[parent]
+            x, y, w, h = geo.boxes[uid]
+            assert px < x and x + w < px + pw and py < y and y + h < py + ph
+            assert py >= geo.boxes[parent][1] + geo.boxes[parent][3]
+
+
+def test_refit_boxes_only_get_lower(dataset, monkeypatch):
+    """_refit widens a placed box within its column and rewraps its name: the chart never gets wider or taller."""
+    estimates = []
+    plan = _Planner.plan
+
+    def remember(self, page, fine=False):
+        stacks = plan(self, page, fine)
+        estimates.append(self.estimate)
+        return stacks
+
+    monkeypatch.setattr(_Planner, "plan", remember)
+    for edition in dataset.editions:
+        graph = build.build_graph(edition, ChartOptions(placed=True, kind_line=False, show_links=False))
+        _x0, _y0, w, h = (float(v) for v in graph.graph_attr["bb"].split(","))
+        assert w == pytest.approx(estimates[-1][0], abs=0.01) and h <= estimates[-1][1] + 0.01
+        if len(edition) > 100:
+            assert h < 0.97 * estimates[-1][1]  # names in fewer lines where their column leaves room
+
+
 # --- parse_json ----------------------------------------------------------------------------------
 
 

@@ -45,6 +45,11 @@ BARE_LINES = 2
 BARE_WIDTH = 40
 DENSE_WIDTH = 20
 MAX_WIDTH = 40
+# Placed boxes (ChartOptions.placed): names wrapped at this many characters,
+# never cut below this many lines.
+PAGE_WRAP = 24
+PAGE_WIDEST = 48  # … and at most this many where the column leaves room (see _refit)
+PAGE_MAX_LINES = 10
 UNIFORM_LINES = 2  # top to bottom, every box is at least as tall as this many lines of name
 # The page a whole chart should fit: the part of a 16:9 slide (13.33 × 7.5 in,
 # 10 mm margins) that the exporter leaves to the chart under its title and
@@ -69,6 +74,12 @@ class ChartOptions:
     # name does not say it.  Colour and the legend say it as well: an export
     # with its legend leaves the line out, for boxes a third lower (BARE_LINES).
     kind_line: bool = True
+    # Compact, top to bottom, with the plan's aspect: place every box here
+    # (chart.placed), each column stacked on its own, each box as high as
+    # its name wrapped at PAGE_WRAP characters; dot only draws.  Export pages
+    # use it (with their legend, so without the kind line): a whole edition's
+    # names come out about a third larger than on dot's global ranks.
+    placed: bool = False
 
 
 # --- scope --------------------------------------------------------------------------
@@ -293,6 +304,17 @@ def box_text(name: str, kind: str, lang: str = "fr", dense: bool = False,
 
 
 @functools.lru_cache(maxsize=50_000)
+def _page_text(name: str) -> tuple[str, ...]:
+    """A placed box's name (ChartOptions.placed): whole, in the fewest lines of at most PAGE_WRAP characters.
+
+    A placed box is as high as its own lines, so a long name takes a third
+    line rather than widen its whole column.  Only a name longer than
+    PAGE_MAX_LINES lines is cut (the tooltip has it whole).
+    """
+    return tuple(_cut(wrap_label(name, PAGE_WRAP), PAGE_MAX_LINES))
+
+
+@functools.lru_cache(maxsize=50_000)
 def _bare_text(name: str) -> tuple[str, ...]:
     """A dense box's name without a kind line: BARE_LINES lines up to BARE_WIDTH characters, else cut."""
     return tuple(_fitted_lines(name, BARE_LINES, BARE_WIDTH) or _fitted_lines(name, BOX_LINES, BARE_WIDTH)
@@ -430,6 +452,42 @@ def _text_width(text: str, size: float, bold: bool = False) -> float:
     return ems * size
 
 
+# Widths in points of lines of names at NAME_SIZE, (text, bold) → width, as
+# Graphviz (pango) measures them: placed boxes are sized from these.
+_MEASURED: dict[tuple[str, bool], float] = {}
+
+
+def _measured(lines: set[tuple[str, bool]]) -> dict[tuple[str, bool], float]:
+    """The measured width of each line (see _MEASURED); the new ones measured in one run of dot."""
+    todo = sorted(key for key in lines if key not in _MEASURED)
+    if todo:
+        import json
+
+        import pygraphviz
+
+        g = pygraphviz.AGraph(name="measure")
+        g.graph_attr.update(fontname=style.FONTNAME, margin="0")
+        g.node_attr.update(shape="plaintext", fontname=style.FONTNAME, fontsize=f"{style.NAME_SIZE:g}", margin="0")
+        for bold in (False, True):
+            items = [text for text, b in todo if b == bold]
+            if items:
+                b, nb = ("<B>", "</B>") if bold else ("", "")
+                cells = "".join(f"<TR><TD>{b}{html_escape(t) or ' '}{nb}</TD></TR>" for t in items)
+                g.add_node(f"b{int(bold)}", label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>')
+        data = json.loads(g.draw(format="json", prog="dot"))
+        for obj in data.get("objects", []):
+            if obj.get("name") not in ("b0", "b1"):
+                continue
+            bold = obj["name"] == "b1"
+            items = [text for text, b in todo if b == bold]
+            found = [float(op["width"]) for op in obj.get("_ldraw_", []) if op.get("op") == "T"]
+            if len(found) == len(items):
+                _MEASURED.update(((t, bold), w) for t, w in zip(items, found))
+        for text, bold in todo:  # never seen: estimated, a tenth wider
+            _MEASURED.setdefault((text, bold), 1.1 * _text_width(text, style.NAME_SIZE, bold))
+    return {key: _MEASURED[key] for key in lines}
+
+
 # --- compact planning -------------------------------------------------------------------
 # Rows of siblings are what make org charts unreadably wide.  In compact mode
 # a parent's stacked children go in one column (a cluster) entered by a
@@ -483,6 +541,7 @@ BOX_WIDTH = DENSE_WIDTH * style.NAME_SIZE * 0.5
 # CL_OFFSET (8 pt) and the margins of the clusters that end or start there:
 # this much on average (measured).
 _DENSE_NODESEP = DENSE_NODESEP * 72
+_DENSE_GAP = 11.5
 
 
 @dataclass(frozen=True)
@@ -493,12 +552,18 @@ class _Spacing:
     box_margin: tuple[float, float]
     cluster_margin: float
     box_height: float  # points
+    gap: float = _DENSE_GAP  # points from a box to the next below it (dot: CL_OFFSET and panel margins)
+    panel_pad: float = 0.0  # points a panel adds above and below its columns (dot: within `gap`)
+    min_width: float = BOX_WIDTH  # points of text a box is at least as wide as
 
 
 _KIND_SPACING = _Spacing(DENSE_NODESEP, DENSE_MARGIN, DENSE_CLUSTER_MARGIN, BOX_HEIGHT)
 _BARE_SPACING = _Spacing(BARE_NODESEP, BARE_MARGIN, BARE_CLUSTER_MARGIN, BARE_HEIGHT)
-_DENSE_GAP = 11.5
-_DENSE_PITCH = BOX_HEIGHT + _DENSE_GAP
+# Placed boxes: each as high as its own lines (one line at least), columns
+# 5 pt apart, boxes 6 pt apart, panels 3 pt wide of their columns and 2 pt
+# above and below them, names at least 16 characters wide.
+_PAGE_SPACING = _Spacing(BARE_NODESEP, BARE_MARGIN, 3.0, style.NAME_SIZE + 2 * 72 * BARE_MARGIN[1] + 0.5,
+                         gap=6.0, panel_pad=2.0, min_width=16 * style.NAME_SIZE * 0.5)
 _SAFE = 1e-6  # points: a planning result is reused only this far inside the heights it holds for
 
 
@@ -508,7 +573,7 @@ def _dense_size(lines: list[str], kind_line: str, bold: bool, spacing: _Spacing 
     text = max([_text_width(x, style.NAME_SIZE, bold) for x in lines] + [_text_width(kind_line, style.KIND_SIZE)])
     mx, my = spacing.box_margin
     high = len(lines) * style.NAME_SIZE + (style.KIND_SIZE * 1.02 if small else 0.0) + 2 * 72 * my + 0.5
-    return max(text, BOX_WIDTH) + 2 * 72 * mx, max(spacing.box_height, high)
+    return max(text, spacing.min_width) + 2 * 72 * mx, max(spacing.box_height, high)
 
 
 def _columns(shown: dict[str, list[str]]) -> dict[str, list[list[str]]]:
@@ -572,7 +637,9 @@ class _Planner:
         self.box_height = spacing.box_height  # the height of (almost) every box
         self.nodesep = spacing.nodesep * 72  # points between columns
         self.cluster_margin = spacing.cluster_margin
-        self.pitch = spacing.box_height + _DENSE_GAP  # from a rank to the next (thinner panel margins: an overestimate)
+        self.gap = spacing.gap  # points between a box and the next one below it
+        self.pad2 = 2 * spacing.panel_pad  # points a panel adds to the height of its columns
+        self.pitch = spacing.box_height + self.gap  # from a rank to the next (thinner panel margins: an overestimate)
         self.order = list(shown)  # preorder
         self.root = self.order[0]
         self.depth = {self.root: 0}
@@ -587,7 +654,7 @@ class _Planner:
             kids = shown[uid]
             if kids:
                 w = max(w, max(self.column[k][0] for k in kids) + 2 * self.cluster_margin)
-                h += sum(self.column[k][1] + _DENSE_GAP for k in kids)
+                h += sum(self.column[k][1] + self.gap for k in kids) + self.pad2
             self.column[uid] = (w, h)
             self.count[uid] = 1 + sum(self.count[k] for k in kids)
         # Each parent's candidates, which do not depend on the height: for
@@ -609,12 +676,11 @@ class _Planner:
         self._candidate_iv: dict[tuple[str, int], tuple[float, float, tuple[float, float]]] = {}
         self.estimate = (0.0, 0.0)  # size of the planned chart, in points
 
-    @staticmethod
-    def _runs(items: list[str], blocks: dict[str, tuple[float, float]], cap: float,
+    def _runs(self, items: list[str], blocks: dict[str, tuple[float, float]], cap: float,
               balance: bool) -> list[list[str]]:
         """Items cut, in order, into the fewest runs at most `cap` high (evened out if asked)."""
-        weights = [blocks[k][1] + _DENSE_GAP for k in items]
-        cuts = _greedy(weights, cap + _DENSE_GAP)
+        weights = [blocks[k][1] + self.gap for k in items]
+        cuts = _greedy(weights, cap + self.gap)
         if balance and cuts:
             cuts = _partition(weights, len(cuts) + 1)
         bounds = [0] + cuts + [len(items)]
@@ -625,7 +691,7 @@ class _Planner:
         # Lists rather than generators: the same sums in the same order, a third faster.
         return (sum([max([blocks[k][0] for k in run]) for run in runs]) + self.nodesep * (len(runs) - 1)
                 + 2 * self.cluster_margin,
-                max([sum([blocks[k][1] + _DENSE_GAP for k in run]) for run in runs]) - _DENSE_GAP)
+                max([sum([blocks[k][1] + self.gap for k in run]) for run in runs]) - self.gap + self.pad2)
 
     def _entry(self, uid: str, cap: float, balance: bool,
                memo: dict) -> tuple[tuple[float, float], list[list[str]] | None]:
@@ -640,7 +706,7 @@ class _Planner:
                 continue
             size = self.column[u]
             kids = self.shown[u]
-            inner = c - self.sizes[u][1] - _DENSE_GAP
+            inner = c - self.sizes[u][1] - self.gap
             if size[1] <= c or not kids or inner < self.box_height:
                 memo[u, c] = size, None
             elif not ready:
@@ -650,7 +716,7 @@ class _Planner:
                 blocks = {k: memo[k, inner][0] for k in kids}
                 runs = self._runs(kids, blocks, inner, balance)
                 w, h = self._span(runs, blocks)
-                memo[u, c] = (max(w, self.sizes[u][0]), self.sizes[u][1] + _DENSE_GAP + h), runs
+                memo[u, c] = (max(w, self.sizes[u][0]), self.sizes[u][1] + self.gap + h), runs
         return memo[uid, cap]
 
     def _free(self, height: float, balance: bool = False) -> tuple[dict, dict, dict]:
@@ -665,7 +731,7 @@ class _Planner:
                 size[uid] = (bw, bh)
                 continue
             budget = height - self.depth[uid] * self.pitch
-            cap = budget - bh - _DENSE_GAP
+            cap = budget - bh - self.gap
             blocks = {k: self._entry(k, cap, balance, memo)[0] for k in kids}
             best = None
             for stacked, row in self.candidates[uid]:
@@ -675,7 +741,7 @@ class _Planner:
                     runs = self._runs(stacked, blocks, cap, balance)
                     parts.append(self._span(runs, blocks))
                 w = max(bw, sum(pw for pw, _ in parts) + self.nodesep * (len(parts) - 1))
-                h = bh + _DENSE_GAP + max(ph for _, ph in parts)
+                h = bh + self.gap + max(ph for _, ph in parts)
                 key = (max(h - budget, 0.0), w, h)  # within the height if it can be, then narrowest
                 if best is None or key < best[0]:
                     best = (key, (w, h), (runs, cap))
@@ -718,14 +784,14 @@ class _Planner:
         bw, bh = self.sizes[uid]
         offset = self.depth[uid] * self.pitch
         budget = height - offset
-        cap = budget - bh - _DENSE_GAP
-        cap_offset = offset + bh + _DENSE_GAP  # cap is height - cap_offset
+        cap = budget - bh - self.gap
+        cap_offset = offset + bh + self.gap  # cap is height - cap_offset
         bound = [-math.inf, math.inf]
         blocks: dict[str, tuple[float, float]] = {}
         entries: dict[str, tuple[float, float]] = {}  # stacked child → the heights its block holds for
         held = self._candidate_iv
         free_iv, entry_iv = self._free_iv, self._entry_iv
-        limit, limit_offset = cap + _DENSE_GAP, cap_offset - _DENSE_GAP  # as _runs passes it to _greedy
+        limit, limit_offset = cap + self.gap, cap_offset - self.gap  # as _runs passes it to _greedy
         best = None
         for index, (stacked, row) in enumerate(self.candidates[uid]):
             known = held.get((uid, index))
@@ -754,7 +820,7 @@ class _Planner:
                             lo = k_lo
                         if k_hi < hi:
                             hi = k_hi
-                        w = blocks[k][1] + _DENSE_GAP
+                        w = blocks[k][1] + self.gap
                         if run:
                             at = run + w + limit_offset  # cut while height < at
                             if run + w > limit:
@@ -769,7 +835,7 @@ class _Planner:
                     runs.append(current)
                     parts.append(self._span(runs, blocks))
                 w = max(bw, sum([pw for pw, _ in parts]) + self.nodesep * (len(parts) - 1))
-                h = bh + _DENSE_GAP + max([ph for _, ph in parts])
+                h = bh + self.gap + max([ph for _, ph in parts])
                 known = held[uid, index] = (lo, hi, (w, h))
             if known[0] > bound[0]:
                 bound[0] = known[0]
@@ -793,10 +859,10 @@ class _Planner:
     def _runs_held(self, items: list[str], blocks: dict[str, tuple[float, float]], cap: float,
                    cap_offset: float, bound: list[float]) -> list[list[str]]:
         """_runs(items, blocks, cap, balance=False), narrowing `bound` to the heights that cut the same."""
-        limit, limit_offset = cap + _DENSE_GAP, cap_offset - _DENSE_GAP  # as _runs passes it to _greedy
+        limit, limit_offset = cap + self.gap, cap_offset - self.gap  # as _runs passes it to _greedy
         cuts, run = [], 0.0
         for i, k in enumerate(items):
-            w = blocks[k][1] + _DENSE_GAP
+            w = blocks[k][1] + self.gap
             if run:
                 at = run + w + limit_offset  # cut while height < at
                 if run + w > limit:
@@ -821,8 +887,8 @@ class _Planner:
                 continue
             size = self.column[u]
             kids = self.shown[u]
-            inner = c - self.sizes[u][1] - _DENSE_GAP
-            inner_offset = off + self.sizes[u][1] + _DENSE_GAP
+            inner = c - self.sizes[u][1] - self.gap
+            inner_offset = off + self.sizes[u][1] + self.gap
             bound = [-math.inf, math.inf]
             if size[1] <= c:  # fits while height >= size[1] + off
                 cache[u, off] = (size[1] + off, math.inf, size)
@@ -845,15 +911,17 @@ class _Planner:
                 bound[0], bound[1] = max(bound[0], lo), min(bound[1], hi)
             runs = self._runs_held(kids, blocks, inner, inner_offset, bound)
             w, h = self._span(runs, blocks)
-            cache[u, off] = (bound[0], bound[1], (max(w, self.sizes[u][0]), self.sizes[u][1] + _DENSE_GAP + h))
+            cache[u, off] = (bound[0], bound[1], (max(w, self.sizes[u][0]), self.sizes[u][1] + self.gap + h))
         lo, hi, size = cache[uid, cap_offset]
         return lo, hi, size
 
-    def plan(self, page: tuple[float, float]) -> Stacks:
+    def plan(self, page: tuple[float, float], fine: bool = False) -> Stacks:
         """Try chart heights around the page's aspect; keep the plan that fits the page best.
 
         "Best" is the largest scale, up to 1, at which the chart fits the
         page: of the plans that fit at full size, the first (the tallest).
+        fine: heights closer together (a placed chart is exactly its
+        estimate, so a plan a little better is a chart a little larger).
         """
         page_w, page_h = page
 
@@ -867,11 +935,12 @@ class _Planner:
         guess = max(math.sqrt(area * page_h / page_w), self.pitch)
         top = min(4 * guess, self.column[self.root][1])
         best_height, best_score = top, score(top)
-        for fine in (False, True):
-            if fine:
-                heights = [best_height * 0.97 ** i for i in (-3, -2, -1, 1, 2, 3)]
+        coarse, close = (0.96, 0.99) if fine else (0.88, 0.97)
+        for second in (False, True):
+            if second:
+                heights = [best_height * close ** i for i in (-3, -2, -1, 1, 2, 3)]
             else:
-                heights = [top * 0.88 ** i for i in range(1, 40) if top * 0.88 ** i > max(guess / 4, self.pitch)]
+                heights = [top * coarse ** i for i in range(1, 120) if top * coarse ** i > max(guess / 4, self.pitch)]
             for height in heights:
                 s = score(height)
                 if s > best_score * 1.0001:
@@ -895,7 +964,7 @@ class _Planner:
                 k, c = nest.pop()
                 split = self._entry(k, c, True, memo)[1] if c is not None else None
                 stacks[k] = split or [list(self.shown[k])]
-                inner = c - self.sizes[k][1] - _DENSE_GAP if split and c is not None else None
+                inner = c - self.sizes[k][1] - self.gap if split and c is not None else None
                 nest.extend((x, inner) for x in self.shown[k] if self.shown[x])
         return stacks
 
@@ -921,7 +990,8 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     shown = _shown_tree(edition, options)
     tb = options.rankdir == "TB"
     dense = tb and options.compact and bool(options.aspect)
-    spacing = _KIND_SPACING if options.kind_line else _BARE_SPACING
+    placed = dense and options.placed
+    spacing = _PAGE_SPACING if placed else _KIND_SPACING if options.kind_line else _BARE_SPACING
 
     # strict=False: a secondary link between a parent and its child is a second
     # edge, not an attribute change of the tree edge (what strict would do).
@@ -959,8 +1029,11 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     descendants = _descendant_counts(edition)
     hidden = {uid: 0 if kids else descendants[uid] if uid in descendants else hidden_count(edition, uid)
               for uid, kids in shown.items()}
-    texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid]), options.kind_line)
-             for uid, u in units.items()}
+    if placed:  # the page's legend says the kinds
+        texts = {uid: (list(_page_text(u.name)), "") for uid, u in units.items()}
+    else:
+        texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid]), options.kind_line)
+                 for uid, u in units.items()}
     from iomviewer.core.compare import comparison_of  # core.compare loads with the first chart, not at start-up
 
     changes = comparison_of(edition)
@@ -1004,6 +1077,7 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
         if uid == selected:
             attrs.update(color=style.SELECTED_BORDER, penwidth=f"{style.SELECTED_PENWIDTH:g}")
         _add_node(g, uid, attrs)
+    tree = shown
 
     if not options.compact:
         stacks: Stacks = {}
@@ -1015,9 +1089,21 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
                 w, h = sizes[u]
                 wide = max(_text_width(t, style.KIND_SIZE, not italic) for t, _c, italic in extra)
                 sizes[u] = (max(w, wide + 2 * 72 * spacing.box_margin[0]), h + len(extra) * style.KIND_SIZE * 1.2)
-        stacks = _Planner(shown, sizes, spacing).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
+        if placed:  # nobody fits the boxes to their text after us: measured, not estimated
+            bold = {u: style.kind_style(units[u].kind).bold for u in shown}
+            widths = _measured({(line, bold[u]) for u in shown for line in texts[u][0]})
+            for u in shown:
+                w, h = sizes[u]
+                text = max(widths[line, bold[u]] for line in texts[u][0])
+                sizes[u] = (max(text + 1.0, spacing.min_width) + 2 * 72 * spacing.box_margin[0], h)
+        stacks = _Planner(shown, sizes, spacing).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT), fine=placed)
     else:
         stacks = _columns(shown)
+    if placed:
+        _refit(g, shown, stacks, sizes, spacing, texts, units, hidden)
+        _place(g, shown, stacks, sizes, spacing, changes)
+        stacks = {}  # drawn: no columns for dot to make
+        shown = {}
     inner = {k for subs in stacks.values() for s in subs for k in s}
     for uid, kids in shown.items():
         if uid in inner:
@@ -1031,10 +1117,105 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
                 _add_column(g, g, uid, stacks, tb, dense, spacing.cluster_margin)
 
     if options.show_links:
-        _add_links(g, edition, shown, options.lang)
+        _add_links(g, edition, tree, options.lang)
     if changes is not None:
-        _add_old_parents(g, edition, changes, shown, options.lang)
+        _add_old_parents(g, edition, changes, tree, options.lang)
     return g
+
+
+def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
+           sizes: dict[str, tuple[float, float]], spacing: _Spacing, texts: dict[str, tuple[list[str], str]],
+           units: dict, hidden: dict[str, int]) -> None:
+    """Give each placed box the room its column leaves it: as wide as its sub-column, its name in fewer lines.
+
+    A stacked box takes its sub-column's width (every box of a column
+    alike); a free one, what its children's block leaves, up to
+    PAGE_WIDEST characters a line.  Nothing gets wider than it was, only lower.
+    """
+    from iomviewer.chart.placed import place
+
+    rooms = place(shown, stacks, sizes, spacing.gap, spacing.nodesep * 72, spacing.cluster_margin,
+                  spacing.panel_pad).rooms
+    inner = {k for runs in stacks.values() for run in runs for k in run}
+    margins = 2 * 72 * spacing.box_margin[0]
+    bold = {u: style.kind_style(units[u].kind).bold for u in shown}
+    options: dict[str, list[list[str]]] = {}  # unit → wrappings in fewer lines, fewest last
+    for uid in shown:
+        lines = texts[uid][0]
+        if len(lines) < 2 and uid not in inner:
+            continue
+        name, found, count = units[uid].name, [], len(lines)
+        for width in range(PAGE_WRAP + 1, PAGE_WIDEST + 1):
+            wrapped = wrap_label(name, width)
+            if len(wrapped) < count and len(wrapped) <= PAGE_MAX_LINES:
+                found.append(wrapped)
+                count = len(wrapped)
+                if count == 1:
+                    break
+        options[uid] = found
+    widths = _measured({(line, bold[u]) for u, found in options.items() for lines in found for line in lines})
+    for uid, found in options.items():
+        room = rooms[uid] - margins - 1.0
+        for lines in reversed(found):  # the fewest lines that fit
+            if max(widths[line, bold[uid]] for line in lines) <= room:
+                texts[uid] = (lines, "")
+                _add_node(g, uid, {"label": _label(lines, "", hidden[uid], bold[uid])})
+                w, _h = _dense_size(lines, "", bold[uid], spacing, bool(hidden[uid]))
+                sizes[uid] = (sizes[uid][0], _h)
+                break
+        if uid in inner:  # every box of a sub-column as wide as it
+            sizes[uid] = (rooms[uid], sizes[uid][1])
+        else:
+            text = max(_measured({(line, bold[uid]) for line in texts[uid][0]}).values())
+            sizes[uid] = (min(rooms[uid], max(sizes[uid][0], text + 1.0 + margins)), sizes[uid][1])
+
+
+def _place(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
+           sizes: dict[str, tuple[float, float]], spacing: _Spacing, changes: ChangeMarks | None) -> None:
+    """Give every box its position, every panel its bounds, every line of authority its route (chart.placed).
+
+    Graphviz's y axis points up: the geometry is turned over.  Graphviz
+    draws the graph with its "nop2" layout (positions in points, edges as routed).
+    """
+    from iomviewer.chart.placed import place
+
+    geo = place(shown, stacks, sizes, spacing.gap, spacing.nodesep * 72, spacing.cluster_margin, spacing.panel_pad)
+    top = geo.height
+
+    def point(x: float, y: float) -> str:
+        return f"{x:.2f},{top - y:.2f}"
+
+    # splines=line: the lines drawn with no route (secondary links) go straight.
+    g.graph_attr.update(bb=f"0,0,{geo.width:.2f},{top:.2f}", splines="line")
+    for uid, (x, y, w, h) in geo.boxes.items():
+        _add_node(g, uid, {"pos": point(x + w / 2, y + h / 2), "width": f"{w / 72:.4f}", "height": f"{h / 72:.4f}"})
+    inner = {k for runs in stacks.values() for run in runs for k in run}
+    todo = [(g, uid) for uid in shown if uid in stacks and uid not in inner]
+    while todo:  # each panel in the panel that holds its parent, as _add_column nests them
+        holder, parent = todo.pop()
+        x, y, w, h = geo.panels[parent]
+        name = STACK_PREFIX + parent
+        sub = holder.add_subgraph(name=name, style="rounded,filled", fillcolor=style.CLUSTER_FILL,
+                                  color=style.CLUSTER_BORDER, penwidth="0.8", label="", id=name,
+                                  bb=f"{x:.2f},{top - y - h:.2f},{x + w:.2f},{top - y:.2f}")
+        for run in stacks[parent]:
+            for entry in run:
+                _add_node(sub, entry, {})
+                if entry in stacks:
+                    todo.append((sub, entry))
+    for tail, head, route in geo.lines:
+        if head:
+            key = ident = f"{tail}->{head}"
+            extra = _change_edge_attrs(head, changes)
+        else:  # into the panel, through the middle sub-column's first entry, as _add_column enters it
+            heads = [run[0] for run in stacks[tail]]
+            head = heads[(len(heads) - 1) // 2]
+            key, ident, extra = f"{tail}->{head}", f"{tail}->{STACK_PREFIX}{tail}", {}
+        pos = [point(*route[0])]
+        for (ax, ay), (bx, by) in zip(route, route[1:]):  # each segment a straight cubic Bézier
+            pos += [point(ax + (bx - ax) / 3, ay + (by - ay) / 3), point(ax + 2 * (bx - ax) / 3, ay + 2 * (by - ay) / 3),
+                    point(bx, by)]
+        _add_edge(g, tail, head, key=key, id=ident, pos=" ".join(pos), **{"class": TREE_CLASS}, **extra)
 
 
 # pygraphviz's add_node and add_edge make a Node or Edge object, look both

@@ -497,11 +497,70 @@ def _dress(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi:
             f"graph [{_attrs(frame)}];\n}}\ngraph [{_attrs(root)}];\n}}\n")
 
 
+# A placed chart (ChartOptions.placed) is drawn where it stands: title and
+# legend are a node above it, the footer a node below it, each measured first.
+_PLACED_PAD = 0.06  # inches around the drawing, as _dress's pad
+_FURNITURE_SEP = 8.0  # points between the chart and its title and legend, or its footer
+
+
+def _label_size(label: str) -> tuple[float, float]:
+    """Width and height in points of a plaintext node with this HTML-like label, as Graphviz sizes it."""
+    dot = (f'digraph m {{ graph [pad="0", margin="0"]; n [shape=plaintext, margin="0", width="0", height="0", '
+           f'fontname="{style.FONTNAME}", label=<{label}>]; }}')
+    data = json.loads(_draw(dot, "json0"))
+    node = next(o for o in data.get("objects", []) if o.get("name") == "n")
+    return float(node["width"]) * 72, float(node["height"]) * 72
+
+
+@serialized
+def _dress_placed(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi: float | None = None) -> str:
+    """DOT text of a placed chart with its title and legend above it and its footer below, all placed."""
+    body = graph.to_string()
+    match = _DOT_HEADER.match(body)
+    if match is None:
+        raise ValueError("cannot read the chart's DOT header")
+    inner = "subgraph iomviewer_chart {" + body[match.end():]
+    x0, y0, x1, y1 = (float(v) for v in graph.graph_attr["bb"].split(","))
+    cx, top, bottom, half = (x0 + x1) / 2, y1, y0, (x1 - x0) / 2
+    nodes = []
+    for name, label, above in (("iomviewer-header", furniture.header, True), ("iomviewer-footer", furniture.footer, False)):
+        if not label:
+            continue
+        w, h = _label_size(label)
+        half = max(half, w / 2)
+        if above:
+            y, top = top + _FURNITURE_SEP + h / 2, top + _FURNITURE_SEP + h
+        else:
+            y, bottom = bottom - _FURNITURE_SEP - h / 2, bottom - _FURNITURE_SEP - h
+        nodes.append(f'"{name}" [shape=plaintext, margin="0", width="{w / 72:.4f}", height="{h / 72:.4f}", '
+                     f'fontname="{style.FONTNAME}", fontcolor="{FURNITURE_COLOR}", id="{name}", tooltip=" ", '
+                     f'pos="{cx:.2f},{y:.2f}", label=<{label}>];')
+    root = {k: v for k, v in graph.graph_attr.items() if v and k not in _NOT_CARRIED}
+    root.update(pad=f"{_PLACED_PAD:g}", margin="0", fontname=style.FONTNAME, fontcolor=FURNITURE_COLOR,
+                bb=f"{cx - half:.2f},{bottom:.2f},{cx + half:.2f},{top:.2f}")
+    if transparent:
+        root["bgcolor"] = "transparent"
+    if dpi is not None:
+        root["dpi"] = f"{dpi:.4f}"
+    strict = "strict " if graph.strict else ""
+    return (f"{strict}digraph iomviewer_export {{\n{inner}\n" + "\n".join(nodes)
+            + f"\ngraph [{_attrs(root)}];\n}}\n")
+
+
 # --- running Graphviz --------------------------------------------------------------------
 
 
-def _draw(dot: str, gv_format: str) -> bytes:
-    """Run dot on DOT text through chart.dot.run_dot.
+def _render_placed(source: str, gv_format: str) -> bytes:
+    """Draw DOT text whose nodes and edges are placed already (Graphviz's "nop2" layout: neato -n2)."""
+    import pygraphviz
+
+    with graphviz_lock():
+        graph = pygraphviz.AGraph(string=source)
+        return bytes(graph.draw(format=gv_format, prog="nop2"))
+
+
+def _draw(dot: str, gv_format: str, placed: bool = False) -> bytes:
+    """Run dot on DOT text through chart.dot.run_dot (placed: draw it where it stands, see _render_placed).
 
     In the desktop app and on the command line, run_dot sends it to its
     helper process: a long export does not hold the GIL the window paints
@@ -510,9 +569,14 @@ def _draw(dot: str, gv_format: str) -> bytes:
     """
     import pygraphviz
 
-    from iomviewer.chart.dot import DotError, run_dot
+    from iomviewer.chart.dot import DotError, helper_enabled, run_dot, run_in_helper
 
     try:
+        if placed:  # in the helper as run_dot would send it there: an export page is never worth the app
+            data = run_in_helper(_render_placed, dot, gv_format) if helper_enabled() else _render_placed(dot, gv_format)
+            if not data:
+                raise ExportError("Graphviz n'a rien produit")
+            return bytes(data)
         with graphviz_lock():
             graph = pygraphviz.AGraph(string=dot)
         data = run_dot(graph, gv_format, isolated=True)  # an export page is never worth the app
@@ -528,9 +592,9 @@ def _dot_text(graph: Any) -> str:
     return graph.to_string()
 
 
-def _natural_size(dot: str) -> tuple[float, float]:
+def _natural_size(dot: str, placed: bool = False) -> tuple[float, float]:
     """Width and height in points of the drawing dot makes of this graph (pad included)."""
-    data = json.loads(_draw(dot, "json0"))
+    data = json.loads(_draw(dot, "json0", placed))
     x0, y0, x1, y1 = (float(v) for v in data["bb"].split(","))
     pad = 72 * float(str(data.get("pad", "0.0555")).split(",")[0] or 0.0555)
     return x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
@@ -635,6 +699,33 @@ def _tries(xo: ExportOptions, edition: Edition | None = None) -> list[tuple[floa
     return [(factor, False) for factor in _ASPECT_TRIES] + [(1.0, True)]
 
 
+# A placed chart's size is known without running dot: its plan is tried for
+# this many aspects around the page's (planning is cheap, the plans come in
+# steps: one more sub-column, one column split), and the largest kept.
+_PLACED_TRIES = tuple(0.62 * 1.07 ** i for i in range(15))  # 0.62 … 1.61
+
+
+def _placeable(edition: Edition, options: ChartOptions, xo: ExportOptions) -> bool:
+    """Whether the page's chart is placed (ChartOptions.placed) rather than laid out by dot.
+
+    A named page with its legend (which says the kinds the boxes then leave
+    out), compact top to bottom; not a comparison, whose marked boxes and
+    former lines of authority are routed by dot.
+    """
+    return (xo.page != "fit" and xo.legend and options.rankdir == "TB" and options.compact
+            and bool(options.aspect) and comparison_of(edition) is None)
+
+
+def _is_placed(graph: Any) -> bool:
+    return bool(graph.graph_attr.get("bb"))  # only a placed chart has its bounds before dot runs
+
+
+def _placed_size(graph: Any) -> tuple[float, float]:
+    """The natural size of a placed chart's drawing, as _natural_size would measure it."""
+    x0, y0, x1, y1 = (float(v) for v in graph.graph_attr["bb"].split(","))
+    return x1 - x0 + 2 * 72 * _PLACED_PAD, y1 - y0 + 2 * 72 * _PLACED_PAD
+
+
 def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highlighted: frozenset[str],
                     margin: float, sources: list[str]) -> tuple[Any, float, float, bool | None]:
     """The page's chart, its natural size, and the orientation it was planned for (None: any).
@@ -662,6 +753,15 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         avail_w = page_w - 2 * margin
         furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
+        if _placeable(edition, options, xo):
+            for factor in _PLACED_TRIES:
+                graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h, kind_line=False,
+                                                placed=True), highlighted)
+                w, h = _placed_size(graph)
+                scale = min(avail_w / w, avail_h / h)
+                if best is None or scale > best[0] * 1.0001:
+                    best = (scale, graph, w, h, landscape)
+            continue
         for factor, kind_line in _tries(xo, edition):
             graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h, kind_line=kind_line),
                            highlighted)
@@ -678,6 +778,12 @@ class _PagePlan:
     graph: Any
     furniture: _Furniture
     orientation: bool | None  # None: "fit" page, or the page's own choice
+    placed: bool = False  # the chart's boxes are placed (ChartOptions.placed): Graphviz only draws
+
+    def dress(self, *, transparent: bool = False, dpi: float | None = None) -> str:
+        """The page's DOT text: the chart with its furniture."""
+        dress = _dress_placed if self.placed else _dress
+        return dress(self.graph, self.furniture, transparent=transparent, dpi=dpi)
 
 
 def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highlighted: frozenset[str],
@@ -706,8 +812,8 @@ def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highl
     scale, landscape = P.estimate_scale(chart_w, chart_h, xo.page, xo.landscape, margin, furniture.height_pt)
     furniture = _furniture(spec, xo, edition, sources, entries, span(landscape), scale)
     orientation = xo.landscape if xo.page == "fit" else landscape
-    plan = _PagePlan(graph, furniture, orientation)
-    return plan, _dress(graph, furniture, transparent=transparent)
+    plan = _PagePlan(graph, furniture, orientation, _is_placed(graph))
+    return plan, plan.dress(transparent=transparent)
 
 
 def _render_chart_page(dataset: Dataset, edition: Edition, spec: _PageSpec, xo: ExportOptions,
@@ -715,13 +821,14 @@ def _render_chart_page(dataset: Dataset, edition: Edition, spec: _PageSpec, xo: 
     margin = xo.margin_mm * P.MM
     plan, dot = _plan_chart_page(edition, spec, xo, highlighted, xo.transparent and fmt.name == "png")
     if fmt.name == "png":
-        w, h = _natural_size(dot)
+        w, h = _natural_size(dot, plan.placed)
         placement = P.place(w, h, xo.page, plan.orientation, margin)
         P.check_png_size(placement, xo.dpi, MAX_PNG_SIDE, MAX_PNG_PIXELS)
-        dot = _dress(plan.graph, plan.furniture, transparent=xo.transparent, dpi=xo.dpi * placement.scale)
-        data = P.compose_png(_draw(dot, fmt.graphviz), placement, xo.dpi, xo.transparent, style.BACKGROUND)
+        dot = plan.dress(transparent=xo.transparent, dpi=xo.dpi * placement.scale)
+        data = P.compose_png(_draw(dot, fmt.graphviz, plan.placed), placement, xo.dpi, xo.transparent,
+                             style.BACKGROUND)
     else:
-        data = _draw(dot, fmt.graphviz)
+        data = _draw(dot, fmt.graphviz, plan.placed)
         w, h = P.svg_size(data) if fmt.name == "svg" else P.pdf_size(data)
         placement = P.place(w, h, xo.page, plan.orientation, margin)
     return _Page(data, placement, spec.bookmark, _label_font(plan.graph) * placement.scale, spec.check_readability)
@@ -743,7 +850,7 @@ def estimate_text_size(dataset: Dataset, edition: Edition, chart_options: ChartO
         raise ExportError(f"unité inconnue dans l'édition « {edition.id} » : {chart_options.root}")
     spec = _page_specs(dataset, edition, chart_options, xo)[0]
     plan, dot = _plan_chart_page(edition, spec, xo, frozenset(highlighted), False)
-    w, h = _natural_size(dot)
+    w, h = _natural_size(dot, plan.placed)
     placement = P.place(w, h, xo.page, plan.orientation, xo.margin_mm * P.MM)
     return _label_font(plan.graph) * placement.scale
 
