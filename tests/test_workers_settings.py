@@ -98,3 +98,45 @@ def test_settings_defaults_and_corrupt_values(tmp_path):
     assert again.get("chart/compact") is False and again.get("chart/depth") == 3
     with pytest.raises(KeyError):
         s.set("no/such", 1)
+
+
+def test_a_sliced_job_whose_runner_goes_is_closed_and_gives_the_collector_back(qtbot):
+    import gc
+
+    from PySide6.QtCore import QObject
+
+    from iomviewer.ui.memory import collector_paused
+
+    closed = []
+
+    def endless():
+        with collector_paused():  # as the search index's build does
+            try:
+                while True:
+                    yield
+            finally:
+                closed.append(True)
+
+    owner = QObject()
+    runner = TaskRunner(owner)
+    runner.submit_sliced("index", endless, slice_ms=0.5)
+    qtbot.waitUntil(lambda: not gc.isenabled(), timeout=2000)  # running, collector paused
+    qtbot.wait(20)
+    assert not closed
+    del runner, owner  # the window closes: its runner goes with it
+    qtbot.waitUntil(lambda: bool(closed), timeout=2000)
+    assert gc.isenabled()
+
+
+def test_a_chart_build_and_an_index_build_share_one_collector_pause():
+    import gc
+
+    from iomviewer.ui.memory import pause_collector, resume_collector
+
+    assert gc.isenabled()
+    pause_collector()  # the index starts
+    pause_collector()  # then a chart scene
+    resume_collector()  # the index is done: the scene is still being built
+    assert not gc.isenabled()
+    resume_collector(freeze=False)  # the scene's build cancelled
+    assert gc.isenabled()

@@ -17,7 +17,6 @@ Zoom is expressed so that 100 % shows points at their size on this screen
 """
 from __future__ import annotations
 
-import gc
 import logging
 import math
 import time
@@ -37,6 +36,7 @@ from iomviewer.chart.layout import Layout
 from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, TEXT_MIN_PX, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE,
                                       NodeItem, Overview, background_item, cluster_item, edge_item, text_item,
                                       texts_readable)
+from iomviewer.ui.memory import pause_collector, resume_collector
 
 log = logging.getLogger(__name__)
 
@@ -232,7 +232,6 @@ class ChartView(QGraphicsView):
         self._disposing: list[QGraphicsScene] = []
         self._state_serial = 0  # bumped by every restyle request (see _install)
         self._gc_paused = False
-        self._gc_was_enabled = True
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
         self._marks: dict[str, tuple[str, ...]] = {}
@@ -332,16 +331,13 @@ class ChartView(QGraphicsView):
         counting when the scene goes, since they hold no reference cycles.
         """
         if not self._gc_paused:
-            self._gc_paused, self._gc_was_enabled = True, gc.isenabled()
-            gc.disable()
+            self._gc_paused = True
+            pause_collector()  # shared with the search index's build: see ui.memory
 
     def _resume_gc(self, freeze: bool) -> None:
         if self._gc_paused:
             self._gc_paused = False
-            if freeze:
-                gc.freeze()
-            if self._gc_was_enabled:
-                gc.enable()
+            resume_collector(freeze)
 
     def _build_scene(self, layout: Layout) -> Iterator[int]:
         """Make the items of a layout into self._next (a _Scene); yield the records done.

@@ -12,8 +12,9 @@ import contextlib
 import gc
 from typing import Iterator
 
-_paused = 0  # collector_paused() blocks open
+_paused = 0  # pauses not yet resumed
 _was_enabled = True
+_freeze = False  # freeze what survived once the last pause ends
 
 
 def settle_memory() -> None:
@@ -22,26 +23,46 @@ def settle_memory() -> None:
     gc.freeze()
 
 
+def pause_collector() -> None:
+    """No cycle collection until the matching resume_collector (pauses nest and overlap)."""
+    global _paused, _was_enabled
+    if _paused == 0:
+        _was_enabled = gc.isenabled()
+        gc.disable()
+    _paused += 1
+
+
+def resume_collector(freeze: bool = True) -> None:
+    """End one pause; the collector comes back when the last one ends.
+
+    freeze: what the paused build made lives on (a scene, an index): freeze
+    it (gc.freeze) when the collector comes back, so it is never walked again.
+    """
+    global _paused, _freeze
+    if _paused == 0:
+        return
+    _paused -= 1
+    _freeze = _freeze or freeze
+    if _paused == 0:
+        if _freeze:
+            gc.freeze()
+        _freeze = False
+        if _was_enabled:
+            gc.enable()
+
+
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """No cycle collection while a big build runs, in slices, across turns of the event loop.
 
     Building the search index of 10,000 units on the GUI thread triggered full
     collections of 60-125 ms there.  What the build makes is frozen once it is
-    done (or dropped); blocks may nest or overlap (an edition switch starts a
-    new index before the old one is dropped): the collector comes back when
-    the last one ends.
+    done (or dropped); blocks may nest or overlap with each other and with a
+    chart build (an edition switch starts a new index and a new scene before
+    the old ones are dropped): the collector comes back when the last one ends.
     """
-    global _paused, _was_enabled
-    if _paused == 0:
-        _was_enabled = gc.isenabled()
-        gc.disable()
-    _paused += 1
+    pause_collector()
     try:
         yield
     finally:
-        _paused -= 1
-        if _paused == 0:
-            gc.freeze()
-            if _was_enabled:
-                gc.enable()
+        resume_collector()

@@ -148,6 +148,12 @@ class TaskRunner(QObject):
         self._tokens: dict[str, CancelToken] = {}
         self._pending: dict[str, int] = {}
         self._serial = threading.Lock() if max_threads == 1 else None
+        # submit_sliced's generators not yet finished.  PySide keeps a pending
+        # single-shot timer's callable alive after its context object is gone,
+        # so when the runner goes (its window closed) they are closed here, or
+        # a build holding the cycle collector paused (ui.memory) would hold it forever.
+        self._sliced: dict[str, _SlicedJob] = {}
+        self.destroyed.connect(lambda _obj=None, jobs=self._sliced: _close_sliced(jobs))
 
     def submit(self, key: str, fn: Callable[..., Any], *args: Any, cancellable: bool = False) -> int:
         """Run fn(*args) (with token=CancelToken if cancellable); supersede older jobs of key."""
@@ -188,27 +194,11 @@ class TaskRunner(QObject):
         self._pending[key] = self._pending.get(key, 0) + 1
         if not was_busy:
             self.busy_changed.emit(key, True)
-        gen = steps(*args)
-        budget = slice_ms / 1000.0
-
-        def run_slice() -> None:
-            if self._generation.get(key) != generation:
-                gen.close()
-                self._settle(key)
-                return
-            end = time.perf_counter() + budget
-            try:
-                while time.perf_counter() < end:
-                    next(gen)
-            except StopIteration as stop:
-                self._on_done(key, generation, stop.value)
-                return
-            except Exception as exc:  # reported like a worker's failure
-                self._on_error(key, generation, exc, traceback.format_exc())
-                return
-            QTimer.singleShot(0, self, run_slice)
-
-        QTimer.singleShot(0, self, run_slice)
+        stale = self._sliced.pop(key, None)
+        if stale is not None:
+            stale.gen.close()  # at once (its next turn only settles): a closed build resumes the collector
+        job = self._sliced[key] = _SlicedJob(self, key, generation, steps(*args), slice_ms / 1000.0)
+        QTimer.singleShot(0, self, job.run_slice)
         return generation
 
     def cancel(self, key: str) -> None:
@@ -248,3 +238,44 @@ class TaskRunner(QObject):
     def _on_progress(self, key: str, generation: int, done: int, total: int, message: str) -> None:
         if generation == self._generation.get(key):
             self.progress.emit(key, done, total, message)
+
+
+def _close_sliced(jobs: dict[str, _SlicedJob]) -> None:
+    for job in list(jobs.values()):
+        job.gen.close()
+    jobs.clear()
+
+
+class _SlicedJob:
+    """The turns of one submit_sliced generator on the GUI thread."""
+
+    __slots__ = ("runner", "key", "generation", "gen", "budget")
+
+    def __init__(self, runner: TaskRunner, key: str, generation: int, gen: Generator[Any, None, Any],
+                 budget: float) -> None:
+        self.runner, self.key, self.generation, self.gen, self.budget = runner, key, generation, gen, budget
+
+    def _finish(self) -> None:
+        if self.runner._sliced.get(self.key) is self:
+            del self.runner._sliced[self.key]
+
+    def run_slice(self) -> None:
+        runner, key = self.runner, self.key
+        if runner._generation.get(key) != self.generation:
+            self.gen.close()
+            self._finish()
+            runner._settle(key)
+            return
+        end = time.perf_counter() + self.budget
+        try:
+            while time.perf_counter() < end:
+                next(self.gen)
+        except StopIteration as stop:
+            self._finish()
+            runner._on_done(key, self.generation, stop.value)
+            return
+        except Exception as exc:  # reported like a worker's failure
+            self._finish()
+            runner._on_error(key, self.generation, exc, traceback.format_exc())
+            return
+        QTimer.singleShot(0, runner, self.run_slice)
