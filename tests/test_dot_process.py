@@ -27,6 +27,35 @@ def test_helper_process_gives_the_same_layout_as_in_process(monkeypatch):
     assert pdf.startswith(b"%PDF")
 
 
+def test_a_layout_without_its_drawing_sends_no_drawing_back_from_the_helper(monkeypatch):
+    import pickle
+
+    from iomviewer.chart.layout import lay_out
+
+    graph = build_graph(load_dataset().edition(), ChartOptions(depth=2))
+    local, drawing = lay_out(graph)
+    assert drawing
+    sizes = []
+    real = dot.run_in_helper
+
+    def spy(fn, *args, **kwargs):
+        result = real(fn, *args, **kwargs)
+        sizes.append(len(pickle.dumps(result)))
+        return result
+
+    monkeypatch.setattr(dot, "run_in_helper", spy)
+    dot.use_helper_process(True)
+    try:
+        remote, none = lay_out(graph, isolated=True, drawing=False)
+        remote_with, drawing_back = lay_out(graph, isolated=True)
+    finally:
+        dot.use_helper_process(False)
+        dot.shutdown()
+    assert none == b"" and drawing_back == drawing
+    assert remote == local == remote_with
+    assert sizes[0] < sizes[1] - len(drawing) // 2
+
+
 def test_every_call_into_graphviz_in_this_process_holds_the_graphviz_lock(monkeypatch, tmp_path):
     """Graphviz is not thread-safe: layout, export, text measuring and legends all take one lock."""
     import pygraphviz
@@ -48,6 +77,10 @@ def test_every_call_into_graphviz_in_this_process_holds_the_graphviz_lock(monkey
 
     for name in ("__init__", "to_string", "draw", "layout", "add_node", "add_edge", "edges", "add_subgraph"):
         monkeypatch.setattr(pygraphviz.AGraph, name, guarded(name, getattr(pygraphviz.AGraph, name)))
+    from pygraphviz import graphviz as gv
+
+    for name in ("agread", "gvLayout", "gvRender"):  # what layout's capture calls without an AGraph
+        monkeypatch.setattr(gv, name, guarded(name, getattr(gv, name)))
     dataset = load_dataset()
     edition = dataset.edition()
     options = ChartOptions(depth=2)
