@@ -29,8 +29,8 @@ from typing import Iterable, Iterator
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen,
-                           QTextLayout, QTransform)
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTextLayout,
+                           QTransform)
 from PySide6.QtWidgets import (QGraphicsItem, QGraphicsPathItem,
                                QGraphicsSimpleTextItem, QStyleOptionGraphicsItem, QWidget)
 
@@ -923,6 +923,8 @@ class Overview(QGraphicsItem):
         end = time.perf_counter() + budget_s
         tile = self._tiles.get(key)
         if tile is None:
+            from PySide6.QtGui import QImage  # only big charts have tiles: its enums stay out of a start
+
             images = []
             for _ in range(2):
                 image = QImage(OVERVIEW_TILE_PX + 2, OVERVIEW_TILE_PX + 2, QImage.Format.Format_ARGB32_Premultiplied)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
@@ -26,7 +27,6 @@ from PySide6.QtWidgets import (
 from iomviewer import __version__
 from iomviewer.core.model import Dataset, Edition
 from iomviewer.ui.actions import Actions
-from iomviewer.ui.change_list import ChangeListPanel
 from iomviewer.ui.compare_mode import CompareBar, CompareMode
 from iomviewer.ui.chart_controller import ChartController
 from iomviewer.ui.chart_legend import ChartLegend
@@ -39,6 +39,9 @@ from iomviewer.ui.search_box import SearchBox
 from iomviewer.ui.settings import Settings
 from iomviewer.ui.tree_panel import TreePanel
 from iomviewer.ui.workers import TaskRunner
+
+if TYPE_CHECKING:  # made on first use: see MainWindow.change_list
+    from iomviewer.ui.change_list import ChangeListPanel
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +104,21 @@ class MainWindow(QMainWindow):
         self.installEventFilter(self)
         self.chart.viewport().installEventFilter(self)
 
+    @property
+    def change_list(self) -> ChangeListPanel:
+        """Compare mode's list of changes, made on first use (its module and Qt classes cost a start ~5 ms)."""
+        if self._change_list is None:
+            from iomviewer.ui.change_list import ChangeListPanel
+
+            panel = self._change_list = ChangeListPanel()
+            panel.set_filter_action(self.actions_.changes_only)
+            panel.setVisible(False)
+            panel.unit_activated.connect(lambda uid: self.select_unit(uid, origin="changes"))
+            self.left_splitter.addWidget(panel)
+            self.left_splitter.setStretchFactor(0, 3)
+            self.left_splitter.setStretchFactor(1, 2)
+        return self._change_list
+
     def reset_title(self) -> None:
         self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
 
@@ -113,15 +131,11 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.search)
         column.addWidget(self.tree, 1)
-        # Compare mode: the change list under the tree, so the chart keeps its width.
-        self.change_list = ChangeListPanel()
-        self.change_list.set_filter_action(self.actions_.changes_only)
-        self.change_list.setVisible(False)
+        # Compare mode: the change list goes under the tree (so the chart keeps
+        # its width) when first needed: see the change_list property.
+        self._change_list: ChangeListPanel | None = None
         left = self.left_splitter = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(top)
-        left.addWidget(self.change_list)
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 2)
         left.setChildrenCollapsible(False)
 
         self.chart = ChartView()
@@ -212,7 +226,6 @@ class MainWindow(QMainWindow):
         a.compare.triggered.connect(self.open_compare_dialog)
         a.leave_compare.triggered.connect(self.leave_compare)
         a.changes_only.toggled.connect(self.compare_mode.set_changes_only)
-        self.change_list.unit_activated.connect(lambda uid: self.select_unit(uid, origin="changes"))
         a.lang_fr.triggered.connect(lambda: self.language_change_requested.emit("fr"))
         a.lang_en.triggered.connect(lambda: self.language_change_requested.emit("en"))
         a.about.triggered.connect(self.show_about)
