@@ -32,7 +32,10 @@ def test_a_layout_without_its_drawing_sends_no_drawing_back_from_the_helper(monk
 
     from iomviewer.chart.layout import lay_out
 
-    graph = build_graph(load_dataset().edition(), ChartOptions(depth=2))
+    from iomviewer.chart import remote
+
+    dataset = load_dataset()
+    graph = build_graph(dataset.edition(), ChartOptions(depth=2))
     local, drawing = lay_out(graph)
     assert drawing
     sizes = []
@@ -46,13 +49,16 @@ def test_a_layout_without_its_drawing_sends_no_drawing_back_from_the_helper(monk
     monkeypatch.setattr(dot, "run_in_helper", spy)
     dot.use_helper_process(True)
     try:
-        remote, none = lay_out(graph, isolated=True, drawing=False)
+        remote_layout, none = lay_out(graph, isolated=True, drawing=False)
         remote_with, drawing_back = lay_out(graph, isolated=True)
+        ref = remote.edition_ref(dataset, dataset.edition())
+        built_there = real(remote.lay_out_ref, ref, ChartOptions(depth=2), False)
     finally:
         dot.use_helper_process(False)
         dot.shutdown()
     assert none == b"" and drawing_back == drawing
-    assert remote == local == remote_with
+    assert remote_layout == local == remote_with
+    assert built_there == (local, b"")
     assert sizes[0] < sizes[1] - len(drawing) // 2
 
 

@@ -186,13 +186,13 @@ def _lay_out(graph: "pygraphviz.AGraph", keep: bool, isolated: bool = False) -> 
         raise LayoutError(f"Graphviz could not lay out the chart: {exc}") from exc
 
 
-def lay_out_here(graph: "pygraphviz.AGraph") -> tuple[Layout, bytes]:
+def lay_out_here(graph: "pygraphviz.AGraph", drawing: bool = True) -> tuple[Layout, bytes]:
     """lay_out in this process whatever the graph's size (what the helper process runs)."""
     from iomviewer.chart import dot
 
     try:
         with dot.graphviz_lock():
-            return _lay_out_text(graph.string(), keep=True)
+            return _lay_out_text(graph.string(), keep=drawing)
     except LayoutError:
         raise
     except Exception as exc:  # pygraphviz raises ValueError/IOError with Graphviz's message

@@ -77,9 +77,12 @@ def _edition(ref: EditionRef) -> "Edition":
     return dataset.edition(ref.edition)
 
 
-def lay_out_ref(ref: EditionRef, options: "ChartOptions") -> "tuple[Layout, bytes]":
-    """The helper's side: build the chart of that edition, lay it out here, interpret it."""
+def lay_out_ref(ref: EditionRef, options: "ChartOptions", drawing: bool = True) -> "tuple[Layout, bytes]":
+    """The helper's side: build the chart of that edition, lay it out here, interpret it.
+
+    drawing: as layout.lay_out's (False: no capture JSON to send back).
+    """
     from iomviewer.chart.build import build_graph
     from iomviewer.chart.layout import lay_out_here
 
-    return lay_out_here(build_graph(_edition(ref), options))
+    return lay_out_here(build_graph(_edition(ref), options), drawing)
