@@ -144,3 +144,25 @@ def test_smoke_test_fails_loudly_when_an_exception_was_caught(tmp_path):
     log = tmp_path / "state" / "iomviewer" / "logs" / "iomviewer.log"
     text = log.read_text(encoding="utf-8")
     assert "Traceback (most recent call last)" in text and "injected failure in a slot" in text
+
+
+def test_the_log_file_rotates_and_its_handler_module_loads_with_the_first_record(tmp_path):
+    code = (
+        "import logging, sys\n"
+        "from pathlib import Path\n"
+        "from iomviewer.ui import errors\n"
+        f"errors.log_folder = lambda: Path({str(tmp_path)!r})\n"
+        "path = errors.setup_logging()\n"
+        "print('before', 'logging.handlers' in sys.modules)\n"
+        "for i in range(3000):\n"
+        "    logging.getLogger('iomviewer.test').warning('ligne %d %s', i, 'x' * 400)\n"
+        "print('after', 'logging.handlers' in sys.modules)\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "before False" in proc.stdout and "after True" in proc.stdout
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["iomviewer.log", "iomviewer.log.1"]  # 1.3 MB written, rotated at 1 MB
+    assert "ligne 2999" in (tmp_path / "iomviewer.log").read_text(encoding="utf-8")
+    assert (tmp_path / "iomviewer.log.1").stat().st_size <= 1_000_000

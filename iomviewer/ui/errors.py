@@ -128,20 +128,56 @@ class ErrorHandler:
             box.deleteLater()
 
 
-def setup_logging(verbose: bool = False) -> Path | None:
-    """Log to a rotating file in the platform's log folder (and stderr when verbose)."""
-    from logging.handlers import RotatingFileHandler
+class _LogFile(logging.Handler):
+    """The rotating log file, opened at the first record.
 
+    logging.handlers (with socket, selectors, queue…) costs a start some
+    10 ms and a start logs nothing, so the RotatingFileHandler is made when
+    there is something to write.  If it cannot be made then, records are
+    dropped (the app must not stop for its log).
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: logging.Handler | None = None
+        self._failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self._file is None:
+            if self._failed:
+                return
+            from logging.handlers import RotatingFileHandler
+
+            try:
+                self._file = RotatingFileHandler(self.path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+            except OSError:
+                self._failed = True
+                return
+            self._file.setFormatter(self.formatter)
+        self._file.emit(record)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
+def setup_logging(verbose: bool = False) -> Path | None:
+    """Log to a rotating file in the platform's log folder (and stderr when verbose); its path, or None."""
     folder = log_folder()
+    path = folder / LOG_NAME
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(folder / LOG_NAME, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        with open(path, "a", encoding="utf-8"):
+            pass  # writable now: records will be kept
     except OSError:
         return None  # an unwritable log folder must not stop the app
+    handler = _LogFile(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # A full disk or a removed log folder: logging reports it on stderr and goes on.
     logging.raiseExceptions = False
-    return folder / LOG_NAME
+    return path
