@@ -75,3 +75,23 @@ def test_a_layout_pickled_by_the_old_dataclass_records_fails_to_load_rather_than
     # give records with their fields mixed up.
     with pytest.raises(TypeError):
         pickle.loads(_OLD_DATACLASS_PICKLE)
+
+
+def test_interpreting_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    from iomviewer.chart.layout import LayoutError, parse_json
+
+    doc = {"bb": "0,0,2,2", "objects": [{"_gvid": 0, "name": "a", "pos": "1,1"}], "edges": []}
+    assert gc.isenabled()
+    assert parse_json(doc).nodes["a"]
+    assert gc.isenabled()
+    with pytest.raises(LayoutError):
+        parse_json(b"not json")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse_json(doc)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

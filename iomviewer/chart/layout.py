@@ -20,15 +20,18 @@ wants it first, see rgba()), or a colour name as Graphviz gave it.
 """
 # No `from __future__ import annotations`: NamedTuple turns each string
 # annotation into a ForwardRef, compiling it (0.7 ms of this module's import).
+import functools
+import gc
 import json
 import re
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
 
 if TYPE_CHECKING:
     import pygraphviz
 
 _DRAW_KEYS = ("_draw_", "_hdraw_", "_tdraw_")
 _LABEL_KEYS = ("_ldraw_", "_hldraw_", "_tldraw_")
+_OBJECT_KEYS = _DRAW_KEYS + _LABEL_KEYS  # a node's or an edge's drawing, in Graphviz's order
 # Graphviz's JSON writer swaps the letters of Bezier ops relative to xdot:
 # it prints "B" for a filled Bezier and "b" for an unfilled one
 # (plugin/core/gvrender_core_json.c), while the xdot spec says the reverse.
@@ -699,6 +702,27 @@ _POINT_OPS = {"b": ("bezier", True), "B": ("bezier", False), "P": ("polygon", Tr
 # --- parsing ---------------------------------------------------------------------------
 
 
+def _collector_paused(fn: Callable[..., Layout]) -> Callable[..., Layout]:
+    """Run fn with the cycle collector off.
+
+    Interpreting a chart makes tens of thousands of tuples, and every 700 of
+    them the collector walks the young objects, now and then the whole heap:
+    the bundled chart's interpretation took 0.6-1.3 ms longer with it on, and
+    up to 49 ms instead of 14 ms in one run of thirty.  Records hold no cycles.
+    """
+    @functools.wraps(fn)
+    def paused(*args: Any) -> Layout:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
 def _floats(value: Any, n: int, what: str) -> list[float]:
     try:
         parts = [float(v) for v in str(value).split(",")]
@@ -738,6 +762,7 @@ def _detect_filled_bezier(edges: Iterable[dict]) -> str:
     return _JSON_FILLED_BEZIER
 
 
+@_collector_paused
 def parse_json(data: bytes | str | dict) -> Layout:
     """Interpret Graphviz ``-Tjson`` output (bytes, text or the decoded dict)."""
     if isinstance(data, (bytes, bytearray)):
@@ -837,7 +862,7 @@ def _node_record(name: str, attrs: dict, draw, llx: float, ury: float) -> NodeRe
         h = float(attrs.get("height", 0)) * 72
     except (LayoutError, ValueError) as exc:
         raise LayoutError(f"node {name!r}: {exc}") from exc
-    shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
+    shapes, texts = draw(attrs, _OBJECT_KEYS)
     return NodeRecord(
         id=name, bbox=(x - w / 2 - llx, ury - y - h / 2, w, h), shapes=tuple(shapes),
         texts=tuple(texts), tooltip=_tooltip(str(attrs.get("tooltip", "")), name),
@@ -860,7 +885,7 @@ def _edge_record(tail: str, head: str, attrs: dict, draw) -> EdgeRecord | None:
     """An edge's record; None for the invisible scaffolding and edges that draw nothing."""
     if "invis" in str(attrs.get("style", "")):
         return None  # the chains that stack leaves
-    shapes, texts = draw(attrs, _DRAW_KEYS + _LABEL_KEYS)
+    shapes, texts = draw(attrs, _OBJECT_KEYS)
     if not shapes and not texts:
         return None
     classes = str(attrs.get("class", "")).split()
@@ -872,6 +897,7 @@ def _edge_record(tail: str, head: str, attrs: dict, draw) -> EdgeRecord | None:
         id=str(attrs.get("id", "")), tooltip=_tooltip(str(attrs.get("tooltip", "")), ""))
 
 
+@_collector_paused
 def _from_capture(capture: dict) -> Layout:
     """parse_json for a capture of the laid-out graph (_capture): the same records as from -Tjson."""
     graph = capture["graph"]
