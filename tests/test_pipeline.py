@@ -100,7 +100,7 @@ def test_placed_geometry_is_the_planners_estimate(dataset, aspect, depth):
     spacing = build._PAGE_SPACING
     for edition in dataset.editions:
         planner = _page_planner(edition, ChartOptions(depth=depth))
-        stacks = planner.plan((PAGE_HEIGHT * aspect, PAGE_HEIGHT), fine=True)
+        stacks = planner.plan((PAGE_HEIGHT * aspect, PAGE_HEIGHT))
         geo = place(planner.shown, stacks, planner.sizes, spacing.gap, spacing.nodesep * 72,
                     spacing.cluster_margin, spacing.panel_pad)
         assert (geo.width, geo.height) == pytest.approx(planner.estimate, abs=1e-6), edition.id
@@ -121,8 +121,8 @@ def test_refit_boxes_only_get_lower(dataset, monkeypatch):
     estimates = []
     plan = _Planner.plan
 
-    def remember(self, page, fine=False):
-        stacks = plan(self, page, fine)
+    def remember(self, page):
+        stacks = plan(self, page)
         estimates.append(self.estimate)
         return stacks
 

@@ -616,6 +616,14 @@ def _partition(weights: list[float], parts: int) -> list[int]:
     return _greedy(weights, hi)
 
 
+def _added(values: list[float]) -> float:
+    """The sum of values, added one after the other (as the planner's fast paths add them)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
+
+
 Stacks = dict[str, list[list[str]]]  # parent → its stacked children, as sub-columns side by side
 
 
@@ -670,10 +678,13 @@ class _Planner:
                     continue
                 options.append((stacked, [k for k in kids if self.count[k] > limit]))
             self.candidates[uid] = options
-        # Results of score_size, kept across chart heights with the heights they hold for.
-        self._free_iv: dict[str, tuple[float, float, tuple[float, float]]] = {}
+        # Results of score_size, kept across chart heights with the heights they hold for
+        # (a leaf's size holds for every height).
+        self._free_iv: dict[str, tuple[float, float, tuple[float, float]]] = {
+            uid: (-math.inf, math.inf, sizes[uid]) for uid in self.order if not shown[uid]}
+        self._parents = [uid for uid in reversed(self.order) if shown[uid]]  # children before parents
         self._entry_iv: dict[tuple[str, float], tuple[float, float, tuple[float, float]]] = {}
-        self._candidate_iv: dict[tuple[str, int], tuple[float, float, tuple[float, float]]] = {}
+        self._candidate_iv: dict[str, list[tuple[float, float, tuple[float, float]] | None]] = {}
         self.estimate = (0.0, 0.0)  # size of the planned chart, in points
 
     def _runs(self, items: list[str], blocks: dict[str, tuple[float, float]], cap: float,
@@ -687,11 +698,26 @@ class _Planner:
         return [items[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
     def _span(self, runs: list[list[str]], blocks: dict[str, tuple[float, float]]) -> tuple[float, float]:
-        """Width and height of runs side by side in a cluster."""
-        # Lists rather than generators: the same sums in the same order, a third faster.
-        return (sum([max([blocks[k][0] for k in run]) for run in runs]) + self.nodesep * (len(runs) - 1)
-                + 2 * self.cluster_margin,
-                max([sum([blocks[k][1] + self.gap for k in run]) for run in runs]) - self.gap + self.pad2)
+        """Width and height of runs side by side in a cluster.
+
+        Sums are added one term after the other, in order: _free_one and
+        _entry_held add the same terms in the same order as they cut the
+        runs, and must come out the same to the last bit (sum() compensates
+        its rounding from Python 3.12 on).
+        """
+        gap = self.gap
+        width, height = 0.0, -math.inf
+        for run in runs:
+            widest, high = -math.inf, 0.0
+            for k in run:
+                bw, bh = blocks[k]
+                if bw > widest:
+                    widest = bw
+                high += bh + gap
+            width += widest
+            if high > height:
+                height = high
+        return width + self.nodesep * (len(runs) - 1) + 2 * self.cluster_margin, height - gap + self.pad2
 
     def _entry(self, uid: str, cap: float, balance: bool,
                memo: dict) -> tuple[tuple[float, float], list[list[str]] | None]:
@@ -740,7 +766,7 @@ class _Planner:
                 if stacked:
                     runs = self._runs(stacked, blocks, cap, balance)
                     parts.append(self._span(runs, blocks))
-                w = max(bw, sum(pw for pw, _ in parts) + self.nodesep * (len(parts) - 1))
+                w = max(bw, _added([pw for pw, _ in parts]) + self.nodesep * (len(parts) - 1))
                 h = bh + self.gap + max(ph for _, ph in parts)
                 key = (max(h - budget, 0.0), w, h)  # within the height if it can be, then narrowest
                 if best is None or key < best[0]:
@@ -763,12 +789,7 @@ class _Planner:
     def score_size(self, height: float) -> tuple[float, float]:
         """_free(height)[0][self.root], the root's size, reusing the results of other heights."""
         free_iv = self._free_iv
-        for uid in reversed(self.order):  # children before parents
-            kids = self.shown[uid]
-            if not kids:
-                if uid not in free_iv:
-                    free_iv[uid] = (-math.inf, math.inf, self.sizes[uid])
-                continue
+        for uid in self._parents:  # children before parents
             known = free_iv.get(uid)
             if known is not None and known[0] + _SAFE <= height < known[1] - _SAFE:
                 continue
@@ -786,142 +807,159 @@ class _Planner:
         budget = height - offset
         cap = budget - bh - self.gap
         cap_offset = offset + bh + self.gap  # cap is height - cap_offset
-        bound = [-math.inf, math.inf]
-        blocks: dict[str, tuple[float, float]] = {}
-        entries: dict[str, tuple[float, float]] = {}  # stacked child → the heights its block holds for
-        held = self._candidate_iv
+        b_lo, b_hi = -math.inf, math.inf  # the heights the result holds for
+        entries: dict[str, tuple] = {}  # stacked child → its block, and the heights it holds for
+        candidates = self.candidates[uid]
+        held = self._candidate_iv.get(uid)
+        if held is None:
+            held = self._candidate_iv[uid] = [None] * len(candidates)
         free_iv, entry_iv = self._free_iv, self._entry_iv
-        limit, limit_offset = cap + self.gap, cap_offset - self.gap  # as _runs passes it to _greedy
-        best = None
-        for index, (stacked, row) in enumerate(self.candidates[uid]):
-            known = held.get((uid, index))
+        gap, nodesep = self.gap, self.nodesep
+        limit, limit_offset = cap + gap, cap_offset - gap  # as _runs passes it to _greedy
+        best_key = best = None
+        for index, (stacked, row) in enumerate(candidates):
+            known = held[index]
             if known is None or not known[0] + _SAFE <= height < known[1] - _SAFE:
                 lo, hi = -math.inf, math.inf  # the heights this candidate's size holds for
-                parts = []
+                # The parts side by side: the row, then the stacked children's panel.
+                total, count, tallest = 0.0, 0, -math.inf
                 for k in row:
-                    k_lo, k_hi, part = free_iv[k]
+                    k_lo, k_hi, (pw, ph) = free_iv[k]
                     if k_lo > lo:
                         lo = k_lo
                     if k_hi < hi:
                         hi = k_hi
-                    parts.append(part)
+                    total += pw
+                    count += 1
+                    if ph > tallest:
+                        tallest = ph
                 if stacked:
-                    runs, current, run = [], [], 0.0
-                    for k in stacked:  # _runs(stacked, blocks, cap) and the heights it cuts the same at
-                        if k not in entries:
+                    # _runs(stacked, blocks, cap) and the heights it cuts the same at, and
+                    # _span of those runs as it goes (the same terms in the same order).
+                    width, high, runs, run, widest = 0.0, -math.inf, 1, 0.0, -math.inf
+                    for k in stacked:
+                        known_k = entries.get(k)
+                        if known_k is None:
                             held_entry = entry_iv.get((k, cap_offset))  # _entry_held's own first look
-                            if held_entry is not None and held_entry[0] + _SAFE <= height < held_entry[1] - _SAFE:
-                                k_lo, k_hi, blocks[k] = held_entry
-                            else:
-                                k_lo, k_hi, blocks[k] = self._entry_held(k, cap, cap_offset, height)
-                            entries[k] = (k_lo, k_hi)
-                        k_lo, k_hi = entries[k]
+                            if held_entry is None or not held_entry[0] + _SAFE <= height < held_entry[1] - _SAFE:
+                                held_entry = self._entry_held(k, cap, cap_offset, height)
+                            known_k = entries[k] = held_entry
+                        k_lo, k_hi, (k_w, k_h) = known_k
                         if k_lo > lo:
                             lo = k_lo
                         if k_hi < hi:
                             hi = k_hi
-                        w = blocks[k][1] + self.gap
+                        w = k_h + gap
                         if run:
                             at = run + w + limit_offset  # cut while height < at
                             if run + w > limit:
-                                runs.append(current)
-                                current, run = [], 0.0
+                                width += widest
+                                if run > high:
+                                    high = run
+                                runs += 1
+                                run, widest = 0.0, -math.inf
                                 if at < hi:
                                     hi = at
                             elif at > lo:
                                 lo = at
-                        current.append(k)
+                        if k_w > widest:
+                            widest = k_w
                         run += w
-                    runs.append(current)
-                    parts.append(self._span(runs, blocks))
-                w = max(bw, sum([pw for pw, _ in parts]) + self.nodesep * (len(parts) - 1))
-                h = bh + self.gap + max([ph for _, ph in parts])
-                known = held[uid, index] = (lo, hi, (w, h))
-            if known[0] > bound[0]:
-                bound[0] = known[0]
-            if known[1] < bound[1]:
-                bound[1] = known[1]
-            w, h = known[2]
+                    width += widest
+                    if run > high:
+                        high = run
+                    total += width + nodesep * (runs - 1) + 2 * self.cluster_margin
+                    count += 1
+                    high = high - gap + self.pad2
+                    if high > tallest:
+                        tallest = high
+                w = total + nodesep * (count - 1)
+                known = held[index] = (lo, hi, (w if w > bw else bw, bh + gap + tallest))
+            k_lo, k_hi, size = known
+            if k_lo > b_lo:
+                b_lo = k_lo
+            if k_hi < b_hi:
+                b_hi = k_hi
+            w, h = size
             over = h - budget
             if over > 0.0:  # over the budget while height < h + offset
-                if h + offset < bound[1]:
-                    bound[1] = h + offset
-            elif h + offset > bound[0]:
-                bound[0] = h + offset
-            key = (max(over, 0.0), w, h)
-            if best is not None and over > 0.0 and best[0][0] > 0.0 and h != best[0][2] \
-                    and abs(h - best[0][2]) < _SAFE:
-                bound = [height, height]  # two overflows a rounding apart: not reused
-            if best is None or key < best[0]:
-                best = (key, (w, h))
-        return bound[0], bound[1], best[1]
-
-    def _runs_held(self, items: list[str], blocks: dict[str, tuple[float, float]], cap: float,
-                   cap_offset: float, bound: list[float]) -> list[list[str]]:
-        """_runs(items, blocks, cap, balance=False), narrowing `bound` to the heights that cut the same."""
-        limit, limit_offset = cap + self.gap, cap_offset - self.gap  # as _runs passes it to _greedy
-        cuts, run = [], 0.0
-        for i, k in enumerate(items):
-            w = blocks[k][1] + self.gap
-            if run:
-                at = run + w + limit_offset  # cut while height < at
-                if run + w > limit:
-                    cuts.append(i)
-                    run = 0.0
-                    bound[1] = min(bound[1], at)
-                else:
-                    bound[0] = max(bound[0], at)
-            run += w
-        bounds = [0] + cuts + [len(items)]
-        return [items[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+                if h + offset < b_hi:
+                    b_hi = h + offset
+            elif h + offset > b_lo:
+                b_lo = h + offset
+            key = (over if over > 0.0 else 0.0, w, h)
+            if best_key is not None and over > 0.0 and best_key[0] > 0.0 and h != best_key[2] \
+                    and abs(h - best_key[2]) < _SAFE:
+                b_lo = b_hi = height  # two overflows a rounding apart: not reused
+            if best_key is None or key < best_key:
+                best_key, best = key, size
+        return b_lo, b_hi, best
 
     def _entry_held(self, uid: str, cap: float, cap_offset: float,
                     height: float) -> tuple[float, float, tuple[float, float]]:
         """_entry(uid, cap, balance=False)[0] and the heights it holds for (cap is height - cap_offset)."""
         cache = self._entry_iv
+        gap, box_height, sizes, column, shown = self.gap, self.box_height, self.sizes, self.column, self.shown
         todo = [(uid, cap, cap_offset, False)]
         while todo:  # children before parents, without recursion, as _entry
             u, c, off, ready = todo.pop()
-            known = cache.get((u, off))
-            if known is not None and known[0] + _SAFE <= height < known[1] - _SAFE and not ready:
-                continue
-            size = self.column[u]
-            kids = self.shown[u]
-            inner = c - self.sizes[u][1] - self.gap
-            inner_offset = off + self.sizes[u][1] + self.gap
-            bound = [-math.inf, math.inf]
+            if not ready:
+                known = cache.get((u, off))
+                if known is not None and known[0] + _SAFE <= height < known[1] - _SAFE:
+                    continue
+            size = column[u]
             if size[1] <= c:  # fits while height >= size[1] + off
                 cache[u, off] = (size[1] + off, math.inf, size)
                 continue
-            bound[1] = size[1] + off
+            hi = size[1] + off
+            kids = shown[u]
             if not kids:
-                cache[u, off] = (bound[0], bound[1], size)
+                cache[u, off] = (-math.inf, hi, size)
                 continue
-            if inner < self.box_height:  # too short while height < box_height + inner_offset
-                cache[u, off] = (bound[0], min(bound[1], self.box_height + inner_offset), size)
+            u_w, u_h = sizes[u]
+            inner = c - u_h - gap
+            inner_offset = off + u_h + gap
+            if inner < box_height:  # too short while height < box_height + inner_offset
+                cache[u, off] = (-math.inf, min(hi, box_height + inner_offset), size)
                 continue
-            bound[0] = self.box_height + inner_offset
+            lo = box_height + inner_offset
             if not ready:
                 todo.append((u, c, off, True))
                 todo.extend((k, inner, inner_offset, False) for k in kids)
                 continue
-            blocks = {}
+            # _runs(kids, blocks, inner), the heights it cuts the same at, and _span of its runs, in one pass.
+            limit, limit_offset = inner + gap, inner_offset - gap
+            width, high, count, run, widest = 0.0, -math.inf, 1, 0.0, -math.inf
             for k in kids:
-                lo, hi, blocks[k] = cache[k, inner_offset]
-                bound[0], bound[1] = max(bound[0], lo), min(bound[1], hi)
-            runs = self._runs_held(kids, blocks, inner, inner_offset, bound)
-            w, h = self._span(runs, blocks)
-            cache[u, off] = (bound[0], bound[1], (max(w, self.sizes[u][0]), self.sizes[u][1] + self.gap + h))
-        lo, hi, size = cache[uid, cap_offset]
-        return lo, hi, size
+                k_lo, k_hi, (k_w, k_h) = cache[k, inner_offset]
+                lo, hi = max(lo, k_lo), min(hi, k_hi)
+                w = k_h + gap
+                if run:
+                    at = run + w + limit_offset  # cut while height < at
+                    if run + w > limit:
+                        width += widest
+                        if run > high:
+                            high = run
+                        count += 1
+                        run, widest = 0.0, -math.inf
+                        hi = min(hi, at)
+                    else:
+                        lo = max(lo, at)
+                if k_w > widest:
+                    widest = k_w
+                run += w
+            width += widest
+            if run > high:
+                high = run
+            w = width + self.nodesep * (count - 1) + 2 * self.cluster_margin
+            cache[u, off] = (lo, hi, (max(w, u_w), u_h + gap + (high - gap + self.pad2)))
+        return cache[uid, cap_offset]
 
-    def plan(self, page: tuple[float, float], fine: bool = False) -> Stacks:
+    def plan(self, page: tuple[float, float]) -> Stacks:
         """Try chart heights around the page's aspect; keep the plan that fits the page best.
 
         "Best" is the largest scale, up to 1, at which the chart fits the
         page: of the plans that fit at full size, the first (the tallest).
-        fine: heights closer together (a placed chart is exactly its
-        estimate, so a plan a little better is a chart a little larger).
         """
         page_w, page_h = page
 
@@ -935,12 +973,11 @@ class _Planner:
         guess = max(math.sqrt(area * page_h / page_w), self.pitch)
         top = min(4 * guess, self.column[self.root][1])
         best_height, best_score = top, score(top)
-        coarse, close = (0.96, 0.99) if fine else (0.88, 0.97)
-        for second in (False, True):
-            if second:
-                heights = [best_height * close ** i for i in (-3, -2, -1, 1, 2, 3)]
+        for fine in (False, True):
+            if fine:
+                heights = [best_height * 0.97 ** i for i in (-3, -2, -1, 1, 2, 3)]
             else:
-                heights = [top * coarse ** i for i in range(1, 120) if top * coarse ** i > max(guess / 4, self.pitch)]
+                heights = [top * 0.88 ** i for i in range(1, 40) if top * 0.88 ** i > max(guess / 4, self.pitch)]
             for height in heights:
                 s = score(height)
                 if s > best_score * 1.0001:
@@ -1096,7 +1133,7 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
                 w, h = sizes[u]
                 text = max(widths[line, bold[u]] for line in texts[u][0])
                 sizes[u] = (max(text + 1.0, spacing.min_width) + 2 * 72 * spacing.box_margin[0], h)
-        stacks = _Planner(shown, sizes, spacing).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT), fine=placed)
+        stacks = _Planner(shown, sizes, spacing).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
     else:
         stacks = _columns(shown)
     if placed:
@@ -1123,6 +1160,20 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     return g
 
 
+@functools.lru_cache(maxsize=50_000)
+def _fewer_lines(name: str) -> tuple[list[str], ...]:
+    """The name's wrappings in fewer lines than _page_text's, up to PAGE_WIDEST characters a line, fewest last."""
+    found, count = [], len(_page_text(name))
+    for width in range(PAGE_WRAP + 1, PAGE_WIDEST + 1):
+        wrapped = wrap_label(name, width)
+        if len(wrapped) < count:
+            found.append(wrapped)
+            count = len(wrapped)
+            if count == 1:
+                break
+    return tuple(found)
+
+
 def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
            sizes: dict[str, tuple[float, float]], spacing: _Spacing, texts: dict[str, tuple[list[str], str]],
            units: dict, hidden: dict[str, int]) -> None:
@@ -1139,26 +1190,13 @@ def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
     inner = {k for runs in stacks.values() for run in runs for k in run}
     margins = 2 * 72 * spacing.box_margin[0]
     bold = {u: style.kind_style(units[u].kind).bold for u in shown}
-    options: dict[str, list[list[str]]] = {}  # unit → wrappings in fewer lines, fewest last
-    for uid in shown:
-        lines = texts[uid][0]
-        if len(lines) < 2 and uid not in inner:
-            continue
-        name, found, count = units[uid].name, [], len(lines)
-        for width in range(PAGE_WRAP + 1, PAGE_WIDEST + 1):
-            wrapped = wrap_label(name, width)
-            if len(wrapped) < count and len(wrapped) <= PAGE_MAX_LINES:
-                found.append(wrapped)
-                count = len(wrapped)
-                if count == 1:
-                    break
-        options[uid] = found
+    options = {uid: _fewer_lines(units[uid].name) for uid in shown if len(texts[uid][0]) > 1 or uid in inner}
     widths = _measured({(line, bold[u]) for u, found in options.items() for lines in found for line in lines})
     for uid, found in options.items():
         room = rooms[uid] - margins - 1.0
         for lines in reversed(found):  # the fewest lines that fit
             if max(widths[line, bold[uid]] for line in lines) <= room:
-                texts[uid] = (lines, "")
+                texts[uid] = (list(lines), "")
                 _add_node(g, uid, {"label": _label(lines, "", hidden[uid], bold[uid])})
                 w, _h = _dense_size(lines, "", bold[uid], spacing, bool(hidden[uid]))
                 sizes[uid] = (sizes[uid][0], _h)
@@ -1224,20 +1262,33 @@ def _place(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
 # agsafeset_label with pygraphviz's defaults), so the DOT is the same.
 
 
+# pygraphviz's SWIG extension itself (pygraphviz.graphviz wraps each of its
+# functions in a Python function of its own): looked up on first use.
+_cgraph = None
+
+
+def _gv():
+    global _cgraph
+    if _cgraph is None:
+        from pygraphviz import _graphviz
+
+        _cgraph = _graphviz
+    return _cgraph
+
+
 def _add_node(g: "pygraphviz.AGraph", name: str, attrs: dict[str, str]) -> None:
     """g.add_node(name, **attrs), for a node of g's root graph or one put in the subgraph g."""
-    from pygraphviz import graphviz as gv
-
-    handle = gv.agnode(g.handle, name.encode("utf-8"), 1)
+    gv = _cgraph or _gv()
+    graph = g.handle
+    handle = gv.agnode(graph, name.encode("utf-8"), 1)
     for key, value in attrs.items():
-        gv.agsafeset_label(g.handle, handle, key.encode("utf-8"), str(value).encode("utf-8"),
+        gv.agsafeset_label(graph, handle, key.encode("utf-8"), str(value).encode("utf-8"),
                            b"\\N" if key == "label" else b"")
 
 
 def _add_edge(g: "pygraphviz.AGraph", tail: str, head: str, key: str, **attrs: object) -> None:
     """g.add_edge(tail, head, key=key, **attrs) between two nodes g already has."""
-    from pygraphviz import graphviz as gv
-
+    gv = _cgraph or _gv()
     root = g.handle
     ends = []
     for name in (tail, head):

@@ -702,7 +702,7 @@ def _tries(xo: ExportOptions, edition: Edition | None = None) -> list[tuple[floa
 # A placed chart's size is known without running dot: its plan is tried for
 # this many aspects around the page's (planning is cheap, the plans come in
 # steps: one more sub-column, one column split), and the largest kept.
-_PLACED_TRIES = tuple(0.62 * 1.07 ** i for i in range(15))  # 0.62 … 1.61
+_PLACED_TRIES = tuple(0.62 * 1.1 ** i for i in range(11))  # 0.62 … 1.61
 
 
 def _placeable(edition: Edition, options: ChartOptions, xo: ExportOptions) -> bool:
