@@ -590,7 +590,7 @@ class _Interpreter:
         if not ops:
             return
         color, fill, width, style = "#000000", "#000000", 1.0, "solid"  # as reset()
-        invisible, font, size, flags = False, "Times-Roman", 14.0, 0
+        invisible, font, size, bold, italic = False, "Times-Roman", 14.0, False, False
         left, top = self.left, self.top
         pens, colors, fonts, styles = self._pens, self._xdot_colors, self._fonts, self._styles
         x_of, y_of = self._xs.__getitem__, self._ys.__getitem__
@@ -635,7 +635,7 @@ class _Interpreter:
                     text, i = _xdot_string(toks, i + 4)
                     if not invisible:
                         texts.append(Text(x_of(x), y_of(y), _ANCHORS[align], float(w), text,
-                                          font, size, color, bool(flags & 1), bool(flags & 2)))
+                                          font, size, color, bold, italic))
                 elif code == "F":
                     size = float(toks[i])
                     # A font list has spaces: its tokens, remembered, are compared rather than counted.
@@ -660,6 +660,7 @@ class _Interpreter:
                     width, style, invisible = pen_state
                 elif code == "t":
                     flags = int(toks[i])
+                    bold, italic = bool(flags & 1), bool(flags & 2)
                     i += 1
                 elif code in ("E", "e"):
                     cx, cy, rx, ry = (float(v) for v in toks[i:i + 4])
@@ -863,10 +864,8 @@ def _node_record(name: str, attrs: dict, draw, llx: float, ury: float) -> NodeRe
     except (LayoutError, ValueError) as exc:
         raise LayoutError(f"node {name!r}: {exc}") from exc
     shapes, texts = draw(attrs, _OBJECT_KEYS)
-    return NodeRecord(
-        id=name, bbox=(x - w / 2 - llx, ury - y - h / 2, w, h), shapes=tuple(shapes),
-        texts=tuple(texts), tooltip=_tooltip(str(attrs.get("tooltip", "")), name),
-        classes=tuple(str(attrs.get("class", "")).split()))
+    return NodeRecord(name, (x - w / 2 - llx, ury - y - h / 2, w, h), tuple(shapes), tuple(texts),
+                      _tooltip(str(attrs.get("tooltip", "")), name), tuple(str(attrs.get("class", "")).split()))
 
 
 def _cluster_record(name: str, attrs: dict, members, draw, llx: float, ury: float) -> ClusterRecord | None:
