@@ -439,10 +439,16 @@ def _legend_row(row: list[_LegendEntry], k: float) -> str:
         cells.append(_spacer(width=_GAP * k))
         cells.append(f'<TD ALIGN="LEFT"><FONT POINT-SIZE="{LEGEND_PT * k:.3f}" COLOR="{FURNITURE_COLOR}">'
                      f"{html_escape(e.label)}</FONT></TD>")
-    width = (sum(_entry_width(e) for e in row) + _SEP * (len(row) - 1)) * 1.03 + 2
+    # The fixed cells as they were rounded, the texts with a little air: at small
+    # scales (a placed chart's furniture, measured at the page's own size) the
+    # cells' rounding alone would overflow a width scaled from the nominal one.
+    fixed = sum(_n(_SEP * k, 1) for _ in row[1:]) + sum(_n(_GAP * k, 1) for _ in row) + sum(
+        _n(_SWATCH_W * k, 1) for e in row if e.fill is not None)
+    text = sum(e.label_width + (e.symbol_width if e.fill is None else 0.0) for e in row)
+    width = fixed + text * k * 1.04 + 2 * k
     height = max(_SWATCH_H, 1.5 * LEGEND_PT)
     return (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" '
-            f'WIDTH="{_n(width * k, 1)}" HEIGHT="{_n(height * k, 1)}"><TR>' + "".join(cells) + "</TR></TABLE>")
+            f'WIDTH="{_n(width, 1)}" HEIGHT="{_n(height * k, 1)}"><TR>' + "".join(cells) + "</TR></TABLE>")
 
 
 # The header of pygraphviz's DOT output: [strict] digraph name {
@@ -726,6 +732,32 @@ def _placed_size(graph: Any) -> tuple[float, float]:
     return x1 - x0 + 2 * 72 * _PLACED_PAD, y1 - y0 + 2 * 72 * _PLACED_PAD
 
 
+@dataclass(frozen=True)
+class _PlacedFurniture:
+    """What the furniture of a placed chart's page leaves it, measured (see _dress_placed)."""
+
+    width: float  # page points the chart may take in width
+    room: float  # page points left in height once title, legend and footer are placed
+    separations: float  # chart points between the chart and them, and the drawing's pad
+
+    def scale(self, chart_w: float, chart_h: float) -> float:
+        """The scale of a placed chart of this natural size (pad included) on the page."""
+        return min(self.width / chart_w, self.room / (chart_h + self.separations))
+
+
+def _placed_furniture(spec: _PageSpec, xo: ExportOptions, edition: Edition, sources: list[str],
+                      entries: list[_LegendEntry], landscape: bool, margin: float) -> _PlacedFurniture:
+    """Measure title and legend, and footer, as they will be on the page (their size is the page's, not the chart's)."""
+    page_w, page_h = P.page_size(xo.page, landscape)
+    furniture = _furniture(spec, xo, edition, sources, entries, page_w - 2 * margin, 1.0)
+    room, separations = page_h - 2 * margin, 0.0
+    for label in (furniture.header, furniture.footer):
+        if label:
+            room -= _label_size(label)[1]
+            separations += _FURNITURE_SEP
+    return _PlacedFurniture(page_w - 2 * margin, max(room, 1.0), separations)
+
+
 def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highlighted: frozenset[str],
                     margin: float, sources: list[str]) -> tuple[Any, float, float, bool | None]:
     """The page's chart, its natural size, and the orientation it was planned for (None: any).
@@ -754,11 +786,12 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
         if _placeable(edition, options, xo):
+            fixed = _placed_furniture(spec, xo, edition, sources, entries, landscape, margin)
             for factor in _PLACED_TRIES:
-                graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h, kind_line=False,
+                graph = _build(edition, replace(options, aspect=factor * avail_w / fixed.room, kind_line=False,
                                                 placed=True), highlighted)
                 w, h = _placed_size(graph)
-                scale = min(avail_w / w, avail_h / h)
+                scale = fixed.scale(w, h)
                 if best is None or scale > best[0] * 1.0001:
                     best = (scale, graph, w, h, landscape)
             continue
@@ -805,6 +838,12 @@ def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highl
             return chart_w
         return P.page_size(xo.page, landscape)[0] - 2 * margin
 
+    if _is_placed(graph) and xo.page != "fit" and xo.landscape is not None:
+        # Title, legend and footer measured: the scale is known before the page is drawn.
+        scale = _placed_furniture(spec, xo, edition, sources, entries, xo.landscape, margin).scale(chart_w, chart_h)
+        furniture = _furniture(spec, xo, edition, sources, entries, span(xo.landscape), scale)
+        plan = _PagePlan(graph, furniture, xo.landscape, True)
+        return plan, plan.dress(transparent=transparent)
     first_guess = xo.landscape if xo.landscape is not None else chart_w >= chart_h
     guess = _furniture(spec, xo, edition, sources, entries, span(first_guess), 1.0)
     scale, landscape = P.estimate_scale(chart_w, chart_h, xo.page, xo.landscape, margin, guess.height_pt)
