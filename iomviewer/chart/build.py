@@ -1114,7 +1114,6 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
         if uid == selected:
             attrs.update(color=style.SELECTED_BORDER, penwidth=f"{style.SELECTED_PENWIDTH:g}")
         _add_node(g, uid, attrs)
-    tree = shown
 
     if not options.compact:
         stacks: Stacks = {}
@@ -1136,36 +1135,36 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
         stacks = _Planner(shown, sizes, spacing).plan((PAGE_HEIGHT * options.aspect, PAGE_HEIGHT))
     else:
         stacks = _columns(shown)
-    if placed:
+    if placed:  # positions, panels and lines of authority given: Graphviz only draws
         _refit(g, shown, stacks, sizes, spacing, texts, units, hidden)
         _place(g, shown, stacks, sizes, spacing, changes)
-        stacks = {}  # drawn: no columns for dot to make
-        shown = {}
-    inner = {k for subs in stacks.values() for s in subs for k in s}
-    for uid, kids in shown.items():
-        if uid in inner:
-            continue  # drawn with the column that holds it
-        stacked = {k for s in stacks.get(uid, []) for k in s}
-        for kid in kids:  # in source order, the column where its first unit is
-            if kid not in stacked:
-                _add_edge(g, uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}", minlen=1 if dense else LEVEL_MINLEN,
-                           **{"class": TREE_CLASS}, **_change_edge_attrs(kid, changes))
-            elif kid == stacks[uid][0][0]:
-                _add_column(g, g, uid, stacks, tb, dense, spacing.cluster_margin)
+    else:
+        inner = {k for subs in stacks.values() for s in subs for k in s}
+        for uid, kids in shown.items():
+            if uid in inner:
+                continue  # drawn with the column that holds it
+            stacked = {k for s in stacks.get(uid, []) for k in s}
+            for kid in kids:  # in source order, the column where its first unit is
+                if kid not in stacked:
+                    _add_edge(g, uid, kid, key=f"{uid}->{kid}", id=f"{uid}->{kid}",
+                              minlen=1 if dense else LEVEL_MINLEN, **{"class": TREE_CLASS},
+                              **_change_edge_attrs(kid, changes))
+                elif kid == stacks[uid][0][0]:
+                    _add_column(g, g, uid, stacks, tb, dense, spacing.cluster_margin)
 
     if options.show_links:
-        _add_links(g, edition, tree, options.lang)
+        _add_links(g, edition, shown, options.lang)
     if changes is not None:
-        _add_old_parents(g, edition, changes, tree, options.lang)
+        _add_old_parents(g, edition, changes, shown, options.lang)
     return g
 
 
 @functools.lru_cache(maxsize=50_000)
-def _fewer_lines(name: str) -> tuple[list[str], ...]:
+def _fewer_lines(name: str) -> tuple[tuple[str, ...], ...]:
     """The name's wrappings in fewer lines than _page_text's, up to PAGE_WIDEST characters a line, fewest last."""
     found, count = [], len(_page_text(name))
     for width in range(PAGE_WRAP + 1, PAGE_WIDEST + 1):
-        wrapped = wrap_label(name, width)
+        wrapped = tuple(wrap_label(name, width))
         if len(wrapped) < count:
             found.append(wrapped)
             count = len(wrapped)
@@ -1190,22 +1189,22 @@ def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
     inner = {k for runs in stacks.values() for run in runs for k in run}
     margins = 2 * 72 * spacing.box_margin[0]
     bold = {u: style.kind_style(units[u].kind).bold for u in shown}
-    options = {uid: _fewer_lines(units[uid].name) for uid in shown if len(texts[uid][0]) > 1 or uid in inner}
+    options = {uid: _fewer_lines(units[uid].name) for uid in shown if len(texts[uid][0]) > 1}
     widths = _measured({(line, bold[u]) for u, found in options.items() for lines in found for line in lines})
-    for uid, found in options.items():
+    for uid in shown:
         room = rooms[uid] - margins - 1.0
-        for lines in reversed(found):  # the fewest lines that fit
+        for lines in reversed(options.get(uid, ())):  # the fewest lines that fit
             if max(widths[line, bold[uid]] for line in lines) <= room:
                 texts[uid] = (list(lines), "")
-                _add_node(g, uid, {"label": _label(lines, "", hidden[uid], bold[uid])})
-                w, _h = _dense_size(lines, "", bold[uid], spacing, bool(hidden[uid]))
-                sizes[uid] = (sizes[uid][0], _h)
+                _add_node(g, uid, {"label": _label(list(lines), "", hidden[uid], bold[uid])})
+                high = _dense_size(list(lines), "", bold[uid], spacing, bool(hidden[uid]))[1]
+                text = max(widths[line, bold[uid]] for line in lines) + 1.0 + margins
+                sizes[uid] = (max(sizes[uid][0], text), high)
                 break
         if uid in inner:  # every box of a sub-column as wide as it
             sizes[uid] = (rooms[uid], sizes[uid][1])
         else:
-            text = max(_measured({(line, bold[uid]) for line in texts[uid][0]}).values())
-            sizes[uid] = (min(rooms[uid], max(sizes[uid][0], text + 1.0 + margins)), sizes[uid][1])
+            sizes[uid] = (min(rooms[uid], sizes[uid][0]), sizes[uid][1])
 
 
 def _place(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
