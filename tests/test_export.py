@@ -155,6 +155,24 @@ def test_svg_is_well_formed_self_contained_and_has_the_names(mini, tmp_path):
     assert "font-family" in raw and "sans-serif" in raw
 
 
+def test_a_placed_slide_in_svg_keeps_every_unit_and_hostile_names_as_text(tmp_path):
+    """A slide's chart is placed (drawn by Graphviz's nop2): still one group per unit, names as literal text."""
+    ds = _dataset(hostile_doc())
+    ed = ds.edition("ed-2021")
+    out = tmp_path / "hostile-slide.svg"
+    export_chart(ds, ed, ChartOptions(), ExportOptions(format="svg", page="slide", export_date=DAY), out)
+    root = ET.parse(out).getroot()
+    ids = {element.get("id") for element in root.iter()}
+    assert {"iomviewer-header", "iomviewer-footer"} <= ids  # the placed page's title/legend and footer nodes
+    assert {u.id for u in ed.units} <= ids
+    tags = {element.tag.rsplit("}", 1)[-1] for element in root.iter()}
+    assert not tags & {"script", "b", "i"}
+    joined = "".join(svg_texts(root)).replace(" ", "")
+    for piece in ('"guillemets"', "<script>alert(1)</script>", "&", "\\N", "{accolades}", "\\l", "\u202e"):
+        assert piece.replace(" ", "") in joined, piece
+    assert "Exportéle04/03/2025" in joined
+
+
 def test_svg_page_is_exact_in_mm_with_a_pt_viewbox(mini, tmp_path):
     ds, ed = mini
     out = tmp_path / "a4.svg"

@@ -4,7 +4,10 @@ Graphviz draws everything, from the same build_graph() as the screen, so the
 file matches what the window shows.  Page furniture (title, subtitle, legend,
 footer) is drawn by Graphviz too, inside the same graph: the chart is wrapped
 in a cluster whose HTML-like label holds title and legend, and the root
-graph's label (labelloc=b) is the footer.  Paper pages are composed after
+graph's label (labelloc=b) is the footer.  On a named page with its legend,
+the compact chart is placed by build_graph (ChartOptions.placed, see
+chart/placed.py) and Graphviz only draws it ("nop2"): title and legend are
+then a placed node above it, the footer one below it.  Paper pages are composed after
 rendering, because Graphviz's own page/size attributes do not give exact
 pages with every renderer (cairo ignores ``page``): PDF pages with pypdf
 (vector kept), SVG by wrapping the drawing in a page-sized <svg>, PNG by
