@@ -80,6 +80,7 @@ class ChartOptions:
     # use it (with their legend, so without the kind line): a whole edition's
     # names come out about a third larger than on dot's global ranks.
     placed: bool = False
+    wrap: int = 0  # placed: characters a line of a name, at most (0: PAGE_WRAP)
 
 
 # --- scope --------------------------------------------------------------------------
@@ -304,14 +305,14 @@ def box_text(name: str, kind: str, lang: str = "fr", dense: bool = False,
 
 
 @functools.lru_cache(maxsize=50_000)
-def _page_text(name: str) -> tuple[str, ...]:
-    """A placed box's name (ChartOptions.placed): whole, in the fewest lines of at most PAGE_WRAP characters.
+def _page_text(name: str, wrap: int = PAGE_WRAP) -> tuple[str, ...]:
+    """A placed box's name (ChartOptions.placed): whole, in the fewest lines of at most `wrap` characters.
 
     A placed box is as high as its own lines, so a long name takes a third
     line rather than widen its whole column.  Only a name longer than
     PAGE_MAX_LINES lines is cut (the tooltip has it whole).
     """
-    return tuple(_cut(wrap_label(name, PAGE_WRAP), PAGE_MAX_LINES))
+    return tuple(_cut(wrap_label(name, wrap), PAGE_MAX_LINES))
 
 
 @functools.lru_cache(maxsize=50_000)
@@ -1067,7 +1068,8 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     hidden = {uid: 0 if kids else descendants[uid] if uid in descendants else hidden_count(edition, uid)
               for uid, kids in shown.items()}
     if placed:  # the page's legend says the kinds
-        texts = {uid: (list(_page_text(u.name)), "") for uid, u in units.items()}
+        wrap = options.wrap or PAGE_WRAP
+        texts = {uid: (list(_page_text(u.name, wrap)), "") for uid, u in units.items()}
     else:
         texts = {uid: box_text(u.name, u.kind, options.lang, dense, bool(hidden[uid]), options.kind_line)
                  for uid, u in units.items()}
@@ -1136,7 +1138,7 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
     else:
         stacks = _columns(shown)
     if placed:  # positions, panels and lines of authority given: Graphviz only draws
-        _refit(g, shown, stacks, sizes, spacing, texts, units, hidden)
+        _refit(g, shown, stacks, sizes, spacing, texts, units, hidden, options.wrap or PAGE_WRAP)
         _place(g, shown, stacks, sizes, spacing, changes)
     else:
         inner = {k for subs in stacks.values() for s in subs for k in s}
@@ -1160,10 +1162,10 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
 
 
 @functools.lru_cache(maxsize=50_000)
-def _fewer_lines(name: str) -> tuple[tuple[str, ...], ...]:
+def _fewer_lines(name: str, wrap: int = PAGE_WRAP) -> tuple[tuple[str, ...], ...]:
     """The name's wrappings in fewer lines than _page_text's, up to PAGE_WIDEST characters a line, fewest last."""
-    found, count = [], len(_page_text(name))
-    for width in range(PAGE_WRAP + 1, PAGE_WIDEST + 1):
+    found, count = [], len(_page_text(name, wrap))
+    for width in range(wrap + 1, PAGE_WIDEST + 1):
         wrapped = tuple(wrap_label(name, width))
         if len(wrapped) < count:
             found.append(wrapped)
@@ -1175,7 +1177,7 @@ def _fewer_lines(name: str) -> tuple[tuple[str, ...], ...]:
 
 def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
            sizes: dict[str, tuple[float, float]], spacing: _Spacing, texts: dict[str, tuple[list[str], str]],
-           units: dict, hidden: dict[str, int]) -> None:
+           units: dict, hidden: dict[str, int], wrap: int) -> None:
     """Give each placed box the room its column leaves it: as wide as its sub-column, its name in fewer lines.
 
     A stacked box takes its sub-column's width (every box of a column
@@ -1189,7 +1191,7 @@ def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
     inner = {k for runs in stacks.values() for run in runs for k in run}
     margins = 2 * 72 * spacing.box_margin[0]
     bold = {u: style.kind_style(units[u].kind).bold for u in shown}
-    options = {uid: _fewer_lines(units[uid].name) for uid in shown if len(texts[uid][0]) > 1}
+    options = {uid: _fewer_lines(units[uid].name, wrap) for uid in shown if len(texts[uid][0]) > 1}
     widths = _measured({(line, bold[u]) for u, found in options.items() for lines in found for line in lines})
     for uid in shown:
         room = rooms[uid] - margins - 1.0

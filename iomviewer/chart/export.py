@@ -709,9 +709,11 @@ def _tries(xo: ExportOptions, edition: Edition | None = None) -> list[tuple[floa
 
 
 # A placed chart's size is known without running dot: its plan is tried for
-# this many aspects around the page's (planning is cheap, the plans come in
-# steps: one more sub-column, one column split), and the largest kept.
-_PLACED_TRIES = tuple(0.62 * 1.1 ** i for i in range(11))  # 0.62 … 1.61
+# a few aspects around the page's (the plans come in steps: one more
+# sub-column, one column split) and a few widths of names (narrow names make
+# narrow columns, which suit a portrait page; _refit widens them where a
+# column leaves room), and the largest kept.  (aspect factor, characters a line)
+_PLACED_TRIES = tuple((factor, wrap) for wrap in (20, 21, 22, 23, 24) for factor in (0.85, 1.0, 1.2))
 
 
 def _placeable(edition: Edition, options: ChartOptions, xo: ExportOptions) -> bool:
@@ -790,9 +792,9 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
         if _placeable(edition, options, xo):
             fixed = _placed_furniture(spec, xo, edition, sources, entries, landscape, margin)
-            for factor in _PLACED_TRIES:
+            for factor, wrap in _PLACED_TRIES:
                 graph = _build(edition, replace(options, aspect=factor * avail_w / fixed.room, kind_line=False,
-                                                placed=True), highlighted)
+                                                placed=True, wrap=wrap), highlighted)
                 w, h = _placed_size(graph)
                 scale = fixed.scale(w, h)
                 if best is None or scale > best[0] * 1.0001:
