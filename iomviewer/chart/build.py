@@ -16,7 +16,7 @@ import re
 import unicodedata
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from iomviewer.chart import style
 from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_EN, LINK_LABELS_FR, Edition
@@ -1234,9 +1234,9 @@ def _place(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
         holder, parent = todo.pop()
         x, y, w, h = geo.panels[parent]
         name = STACK_PREFIX + parent
-        sub = holder.add_subgraph(name=name, style="rounded,filled", fillcolor=style.CLUSTER_FILL,
-                                  color=style.CLUSTER_BORDER, penwidth="0.8", label="", id=name,
-                                  bb=f"{x:.2f},{top - y - h:.2f},{x + w:.2f},{top - y:.2f}")
+        sub = _add_subgraph(g, holder, name, dict(style="rounded,filled", fillcolor=style.CLUSTER_FILL,
+                                                  color=style.CLUSTER_BORDER, penwidth="0.8", label="", id=name,
+                                                  bb=f"{x:.2f},{top - y - h:.2f},{x + w:.2f},{top - y:.2f}"))
         for run in stacks[parent]:
             for entry in run:
                 _add_node(sub, entry, {})
@@ -1285,6 +1285,26 @@ def _add_node(g: "pygraphviz.AGraph", name: str, attrs: dict[str, str]) -> None:
     for key, value in attrs.items():
         gv.agsafeset_label(graph, handle, key.encode("utf-8"), str(value).encode("utf-8"),
                            b"\\N" if key == "label" else b"")
+
+
+class _Subgraph(NamedTuple):
+    """A subgraph's cgraph handle: what _add_node and _add_subgraph need of a pygraphviz graph."""
+
+    handle: object
+
+
+def _add_subgraph(g: "pygraphviz.AGraph", holder: "pygraphviz.AGraph | _Subgraph", name: str,
+                  attrs: dict[str, str]) -> _Subgraph:
+    """holder.add_subgraph(name=name, **attrs) of the root graph g, without a pygraphviz object per subgraph.
+
+    The same cgraph calls as add_subgraph and its AGraph's graph_attr.update (agsubg, then agsafeset_label
+    on the subgraph for each attribute, in order): the same DOT.
+    """
+    gv = _cgraph or _gv()
+    handle = gv.agsubg(holder.handle, name.encode("utf-8"), 1)
+    for key, value in attrs.items():
+        gv.agsafeset_label(g.handle, handle, key.encode("utf-8"), str(value).encode("utf-8"), b"")
+    return _Subgraph(handle)
 
 
 def _add_edge(g: "pygraphviz.AGraph", tail: str, head: str, key: str, **attrs: object) -> None:
@@ -1356,9 +1376,9 @@ def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", paren
     subs = stacks[parent]
     name = STACK_PREFIX + parent
     margin = dense_margin if dense else _CLUSTER_MARGIN
-    sub = parent_graph.add_subgraph(name=name, style="rounded,filled", fillcolor=style.CLUSTER_FILL,
-                                    color=style.CLUSTER_BORDER, penwidth="0.8", margin=f"{margin:g}",
-                                    label="", id=name)
+    sub = _add_subgraph(g, parent_graph, name, dict(style="rounded,filled", fillcolor=style.CLUSTER_FILL,
+                                                    color=style.CLUSTER_BORDER, penwidth="0.8", margin=f"{margin:g}",
+                                                    label="", id=name))
     entries = [k for s in subs for k in s]
     for entry in entries:
         _add_node(sub, entry, {})
