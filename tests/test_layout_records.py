@@ -95,3 +95,16 @@ def test_interpreting_leaves_the_cycle_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_dump_and_load_records_round_trip_and_refuse_what_is_not_a_layout(layout):
+    from iomviewer.chart.layout import LayoutError, dump_records, load_records
+
+    data = dump_records(layout)
+    assert load_records(data) == layout
+    for bad in (pickle.dumps(("not", "a layout")), data[: len(data) // 2], b"", _OLD_DATACLASS_PICKLE):
+        with pytest.raises(LayoutError):
+            load_records(bad)
+    import gc
+
+    assert gc.isenabled()
