@@ -102,6 +102,9 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     orientation.add_argument("--portrait", dest="landscape", action="store_const", const=False)
     p.add_argument("--title", metavar="TEXT", help="titre (par défaut : l'organisation et l'édition ; \"\" pour aucun)")
     p.add_argument("--no-legend", dest="legend", action="store_false")
+    p.add_argument("--screen-layout", action="store_true",
+                   help="sur une page nommée, garder la disposition de l'écran (dot) plutôt que "
+                        "la composer pour la page (plus lisible)")
     p.add_argument("--dpi", type=int, default=150, metavar="N", help="résolution PNG (par défaut 150)")
     p.add_argument("--transparent", action="store_true", help="fond transparent (PNG)")
     p.add_argument("--direction", choices=("TB", "LR"), default="TB", help="de haut en bas ou de gauche à droite")

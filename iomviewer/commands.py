@@ -347,7 +347,8 @@ def cmd_export(args: Namespace) -> int:
             dataset, edition, chart_options,
             ExportOptions(format=fmt, page=args.page, landscape=args.landscape, title=args.title,
                           legend=args.legend, dpi=args.dpi, transparent=args.transparent,
-                          pages_per_branch=args.pages_per_branch, mandates=args.mandates),
+                          pages_per_branch=args.pages_per_branch, mandates=args.mandates,
+                          screen_layout=args.screen_layout),
             args.output,
         )
     except ExportError as exc:

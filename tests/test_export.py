@@ -585,3 +585,21 @@ def test_without_a_legend_the_boxes_keep_their_kind_line(mini):
     bare = [kind_line for _factor, kind_line in export._tries(ExportOptions(page="slide"))]
     assert False in bare and True in bare  # the plan with kind lines stays a candidate
     assert all(export._tries(ExportOptions(page="slide", legend=False))[i][1] for i in range(3))
+
+
+def test_a_named_page_can_keep_the_screen_layout(tmp_path):
+    """--screen-layout: the page shows the window's chart (dot), as on screen, smaller; not composed for the page."""
+    from iomviewer.chart import export
+    from iomviewer.core.loading import load_dataset
+
+    dataset = load_dataset()
+    edition = dataset.edition()
+    options = ChartOptions(show_links=False)
+    composed = ExportOptions(page="slide")
+    screen = ExportOptions(page="slide", screen_layout=True)
+    assert _drawn_page(dataset, edition, options, composed)[0].placed
+    plan, _dot, lay = _drawn_page(dataset, edition, options, screen)
+    assert not plan.placed and set(edition.children("dept-gestion-ressources-humaines")) <= set(lay.nodes)
+    # The screen's layout on a slide: readable names need the composed one (issue 3).
+    assert export.estimate_text_size(dataset, edition, options, screen) < export.READABLE_PT
+    assert export.estimate_text_size(dataset, edition, options, composed) >= export.READABLE_PT

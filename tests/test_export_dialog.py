@@ -57,9 +57,12 @@ def test_widgets_follow_the_format(qtbot, env):
         dialog.format.setCurrentIndex(dialog.format.findData(fmt))
         assert dialog.image_box.isEnabled() is image and dialog.dossier_box.isEnabled() is dossier
     dialog.page.setCurrentIndex(dialog.page.findData("fit"))
-    assert not dialog.orientation.isEnabled()
+    assert not dialog.orientation.isEnabled() and not dialog.screen_layout.isEnabled()
     dialog.page.setCurrentIndex(dialog.page.findData("a4"))
-    assert dialog.orientation.isEnabled()
+    assert dialog.orientation.isEnabled() and dialog.screen_layout.isEnabled()
+    assert not dialog.export_options().screen_layout
+    dialog.screen_layout.setChecked(True)
+    assert dialog.export_options().screen_layout
     dialog.scope_all.setChecked(True)
     assert not dialog.depth.isEnabled()
     dialog.scope_branch.setChecked(True)

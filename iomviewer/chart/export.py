@@ -77,6 +77,9 @@ class ExportOptions:
     pages_per_branch: bool = False  # PDF dossier: overview page, then one page per branch
     mandates: bool = False  # PDF dossier: appendix with the mandates of the units shown
     export_date: date | None = None  # None: today (tests pin it)
+    # A named page's compact chart is composed for the page (chart/placed.py):
+    # with this, it keeps the window's layout (dot) instead, as on screen.
+    screen_layout: bool = False
 
 
 @dataclass(frozen=True)
@@ -723,8 +726,8 @@ def _placeable(edition: Edition, options: ChartOptions, xo: ExportOptions) -> bo
     out), compact top to bottom; not a comparison, whose marked boxes and
     former lines of authority are routed by dot.
     """
-    return (xo.page != "fit" and xo.legend and options.rankdir == "TB" and options.compact
-            and bool(options.aspect) and comparison_of(edition) is None)
+    return (xo.page != "fit" and not xo.screen_layout and xo.legend and options.rankdir == "TB"
+            and options.compact and bool(options.aspect) and comparison_of(edition) is None)
 
 
 def _is_placed(graph: Any) -> bool:
@@ -1094,6 +1097,8 @@ def render_document(dataset: Dataset, edition: Edition, chart_options: ChartOpti
     if min_font < READABLE_PT:
         hint = ("exportez une branche ou le dossier une page par branche (PDF)" if xo.page == "a3"
                 else "exportez une branche ou choisissez une page plus grande (A3)")
+        if xo.screen_layout and xo.page != "fit":
+            hint = "laissez la page composer l'organigramme (sans la disposition de l'écran), " + hint
         warnings.append(f"Texte très petit : les noms des unités mesureront {min_font:.1f} pt sur la page "
                         f"(lisibles à partir de {READABLE_PT:g} pt) ; {hint}.")
     first = rendered[0].placement

@@ -93,7 +93,7 @@ class ExportDialog(QDialog):
         for signal in (self.format.currentIndexChanged, self.page.currentIndexChanged,
                        self.orientation.currentIndexChanged, self.scope_group.idToggled, self.depth.valueChanged,
                        self.title.textChanged, self.subtitle.textChanged, self.legend.toggled, self.footer.toggled,
-                       self.pages_per_branch.toggled):
+                       self.pages_per_branch.toggled, self.screen_layout.toggled):
             signal.connect(self._schedule_estimate)
         self._schedule_estimate()
 
@@ -156,6 +156,12 @@ class ExportDialog(QDialog):
         self.footer = QCheckBox(self.tr("Pied de page (période, sources, date d'export)"))
         form.addRow("", self.legend)
         form.addRow("", self.footer)
+        # A named page's chart is composed for it (more readable); this keeps the window's.
+        self.screen_layout = QCheckBox(self.tr("Disposition de l'écran (sinon composée pour la page)"))
+        self.screen_layout.setToolTip(self.tr(
+            "Sur une page A4, A3, Letter ou diapositive, l'organigramme est recomposé pour la page : "
+            "colonnes serrées, texte plus grand. Cochez pour garder la disposition affichée à l'écran."))
+        form.addRow("", self.screen_layout)
         # Whether the names will be readable, known before a file name is asked for.
         self.text_size = QLabel()
         self.text_size.setObjectName("export-text-size")
@@ -222,6 +228,7 @@ class ExportDialog(QDialog):
         self.transparent.setChecked(m.get("export/transparent"))
         self.pages_per_branch.setChecked(m.get("export/pages_per_branch"))
         self.mandates.setChecked(m.get("export/mandates"))
+        self.screen_layout.setChecked(m.get("export/screen_layout"))
 
     def _remember(self) -> None:
         m = self._memory
@@ -238,6 +245,7 @@ class ExportDialog(QDialog):
         m.set("export/dpi", self.dpi.value())
         m.set("export/transparent", self.transparent.isChecked())
         m.set("export/pages_per_branch", self.pages_per_branch.isChecked())
+        m.set("export/screen_layout", self.screen_layout.isChecked())
         m.set("export/mandates", self.mandates.isChecked())
 
     @staticmethod
@@ -257,6 +265,7 @@ class ExportDialog(QDialog):
         self.image_box.setEnabled(fmt == "png")
         self.dossier_box.setEnabled(fmt == "pdf")
         self.orientation.setEnabled(self.page.currentData() != "fit")
+        self.screen_layout.setEnabled(self.page.currentData() != "fit")  # "fit" is the screen's layout
         self.depth.setEnabled(self.scope_branch.isChecked())
         self.export_button.setEnabled(not self._running)
 
@@ -295,6 +304,7 @@ class ExportDialog(QDialog):
             transparent=fmt == "png" and self.transparent.isChecked(),
             pages_per_branch=fmt == "pdf" and self.pages_per_branch.isChecked(),
             mandates=fmt == "pdf" and self.mandates.isChecked(),
+            screen_layout=self.screen_layout.isChecked(),
         )
 
     # --- text size, estimated in the background -----------------------------------------

@@ -60,6 +60,7 @@ def options() -> dict[str, Option]:
         "export/depth": Option(int, 0, lambda v: 0 <= v <= 50),
         "export/pages_per_branch": Option(bool, False),
         "export/mandates": Option(bool, False),
+        "export/screen_layout": Option(bool, False),
     }
 
 

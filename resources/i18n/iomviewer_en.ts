@@ -608,6 +608,14 @@ B: {1}</translation>
         <translation>Footer (period, sources, export date)</translation>
     </message>
     <message>
+        <source>Disposition de l&apos;écran (sinon composée pour la page)</source>
+        <translation>Screen layout (otherwise composed for the page)</translation>
+    </message>
+    <message>
+        <source>Sur une page A4, A3, Letter ou diapositive, l&apos;organigramme est recomposé pour la page : colonnes serrées, texte plus grand. Cochez pour garder la disposition affichée à l&apos;écran.</source>
+        <translation>On an A4, A3, Letter or slide page, the chart is recomposed for the page: tighter columns, larger text. Check this to keep the layout shown on screen.</translation>
+    </message>
+    <message>
         <source>Taille du texte :</source>
         <translation>Text size:</translation>
     </message>
