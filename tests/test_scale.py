@@ -311,3 +311,21 @@ def test_the_cycle_collector_is_off_while_a_search_index_builds_and_back_after()
     except StopIteration as done:
         assert done.value[0] == edition.id
     assert gc.isenabled()
+
+
+def test_a_computed_layout_is_cached_as_records_or_as_dots_drawing(tmp_path, monkeypatch):
+    """Small views keep their records (read back on the GUI thread at start); big ones dot's drawing."""
+    from iomviewer.core import cache
+    from iomviewer.ui import chart_controller as cc
+
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cc, "_RECORDS_MAX_UNITS", 60)
+    dataset = load_dataset()
+    edition = dataset.edition()
+    small, whole = ChartOptions(depth=1), ChartOptions()
+    first = cc.compute_layout(edition, small, dataset.digest)
+    assert cache.get("layout-records", cc._cache_entry(edition, small, dataset.digest))
+    assert cc.read_cached_layout(edition, small, dataset.digest) == first
+    big = cc.compute_layout(edition, whole, dataset.digest)
+    assert len(big.nodes) > 60 and cache.get("layout", cc._cache_entry(edition, whole, dataset.digest))
+    assert cc.compute_layout(edition, whole, dataset.digest) == big  # read back from the drawing

@@ -95,8 +95,7 @@ def _cache_entry(edition: Edition, options: ChartOptions, digest: str | None) ->
 
 def _read_records(entry: str, max_bytes: int | None = None):
     """A cached Layout's records, or None (missing, too big, or unreadable: a miss)."""
-    import pickle
-
+    from iomviewer.chart.layout import LayoutError, load_records
     from iomviewer.core import cache
 
     data = cache.get("layout-records", entry, max_bytes)
@@ -105,13 +104,10 @@ def _read_records(entry: str, max_bytes: int | None = None):
     try:
         # The entry was written by this app into the user's own cache folder,
         # under a key that covers the data file, the options and this code.
-        layout = pickle.loads(data)
-    except Exception:
+        return load_records(data)
+    except LayoutError:
         log.debug("ignoring corrupt layout records %s", entry)
         return None
-    from iomviewer.chart.layout import Layout
-
-    return layout if isinstance(layout, Layout) else None
 
 
 def read_cached_layout(edition: Edition, options: ChartOptions, digest: str | None):
@@ -156,7 +152,7 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     layout, data = None, b""
     if dataset is not None and _worth_sending(edition, options):
         step(1)  # from here the helper builds the graph and lays it out
-        layout, data = _lay_out_remotely(dataset, edition, options)
+        layout, data = _lay_out_remotely(dataset, edition, options, drawing=entry is not None)
     if layout is None:
         from iomviewer.chart.build import build_graph
         from iomviewer.chart.layout import lay_out
@@ -167,14 +163,16 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
         # the interpreter lock while it runs (a first start froze the window for
         # 130-200 ms laying out the bundled chart in a worker thread), and
         # Graphviz was seen to abort on a comparison's extra edges.
-        layout, data = lay_out(graph, isolated=True)
+        # dot's drawing (JSON) is only kept for a big chart's cache entry (see below).
+        layout, data = lay_out(graph, isolated=True,
+                               drawing=entry is not None and graph.number_of_nodes() > _RECORDS_MAX_UNITS)
     step(2)
     if entry is not None:
         if len(layout.nodes) <= _RECORDS_MAX_UNITS:
-            import pickle
+            from iomviewer.chart.layout import dump_records
 
-            cache.put("layout-records", entry, pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL))
-        else:
+            cache.put("layout-records", entry, dump_records(layout))
+        elif data:
             cache.put("layout", entry, data)
     return layout
 
@@ -187,15 +185,20 @@ def _worth_sending(edition: Edition, options: ChartOptions) -> bool:
     return dot.helper_enabled() and len(scope_units(edition, options)) > dot.IN_PROCESS_MAX_NODES
 
 
-def _lay_out_remotely(dataset, edition: Edition, options: ChartOptions):
-    """(Layout, bytes) built and laid out by the dot helper from the file; (None, b"") to do it here."""
+def _lay_out_remotely(dataset, edition: Edition, options: ChartOptions, drawing: bool):
+    """(Layout, bytes) built and laid out by the dot helper from the file; (None, b"") to do it here.
+
+    drawing: whether a big chart's drawing (bytes) is wanted for the cache.
+    """
     from iomviewer.chart import dot, remote
+    from iomviewer.chart.build import scope_units
 
     ref = remote.edition_ref(dataset, edition)
     if ref is None:  # not read from a file
         return None, b""
+    drawing = drawing and len(scope_units(edition, options)) > _RECORDS_MAX_UNITS
     try:
-        return dot.run_in_helper(remote.lay_out_ref, ref, options)
+        return dot.run_in_helper(remote.lay_out_ref, ref, options, drawing)
     except remote.StaleDataset as exc:
         log.info("building the chart here: %s", exc)
         return None, b""
