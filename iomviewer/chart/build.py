@@ -15,11 +15,14 @@ import math
 import re
 import unicodedata
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from iomviewer.chart import style
+from iomviewer.chart.options import PAGE_HEIGHT, PAGE_WIDTH, ChartOptions  # noqa: F401  (also build's names)
+from iomviewer.chart.style import OLD_PARENT_CLASS  # noqa: F401  (also build's name)
 from iomviewer.core.model import KIND_LABELS_FR, LINK_LABELS_EN, LINK_LABELS_FR, Edition
+from iomviewer.core.text import clean_text  # noqa: F401  (also build's name)
 
 if TYPE_CHECKING:  # pygraphviz is imported where a graph is built, not on import
     import pygraphviz
@@ -30,7 +33,6 @@ STACK_PREFIX = "cluster_stack_"
 MIN_STACK = 3  # fewer leaves than this stay a row: a column of two saves nothing
 TREE_CLASS = "tree"
 LINK_CLASS = "link"
-OLD_PARENT_CLASS = "old-parent"  # compare mode: the line of authority in edition A
 # A name longer than this many lines is cut with an ellipsis (tooltip keeps it whole).
 MAX_LINES = 5
 WRAP_WIDTH = 20  # characters per line of a name in a box
@@ -51,38 +53,6 @@ PAGE_WRAP = 24
 PAGE_WIDEST = 48  # … and at most this many where the column leaves room (see _refit)
 PAGE_MAX_LINES = 10
 UNIFORM_LINES = 2  # top to bottom, every box is at least as tall as this many lines of name
-# The page a whole chart should fit: the part of a 16:9 slide (13.33 × 7.5 in,
-# 10 mm margins) that the exporter leaves to the chart under its title and
-# legend and above its footer, about 903 × 340 pt.
-PAGE_WIDTH, PAGE_HEIGHT = 903.0, 340.0
-
-
-@dataclass(frozen=True)
-class ChartOptions:
-    rankdir: str = "TB"  # "TB" or "LR"
-    compact: bool = True  # stack children (leaves, small subtrees) in columns; see "compact planning"
-    root: str | None = None  # branch root; None = whole edition
-    depth: int | None = None  # levels below root; None = all
-    collapsed: frozenset[str] = field(default_factory=frozenset)  # units whose children are hidden
-    show_links: bool = True  # secondary links as dashed edges
-    lang: str = "fr"
-    # Compact, top to bottom: stack and split columns so that the whole chart
-    # comes out as large as it can on a page of this width/height ratio and
-    # PAGE_HEIGHT (default: the chart's part of a 16:9 slide); None: never split.
-    aspect: float | None = PAGE_WIDTH / PAGE_HEIGHT
-    # Compact, top to bottom: the small line naming the unit's kind where its
-    # name does not say it.  Colour and the legend say it as well: an export
-    # with its legend leaves the line out, for boxes a third lower (BARE_LINES).
-    kind_line: bool = True
-    # Compact, top to bottom, with the plan's aspect: place every box here
-    # (chart.placed), each column stacked on its own, each box as high as
-    # its name wrapped at PAGE_WRAP characters; dot only draws.  Export pages
-    # use it (with their legend, so without the kind line): a whole edition's
-    # names come out about a third larger than on dot's global ranks.
-    placed: bool = False
-    wrap: int = 0  # placed: characters a line of a name, at most (0: PAGE_WRAP)
-
-
 # --- scope --------------------------------------------------------------------------
 
 
@@ -157,19 +127,6 @@ def _descendant_counts(edition: Edition) -> dict[str, int]:
 
 
 # --- text ----------------------------------------------------------------------------
-
-
-# Cc (C0 controls, DEL, C1 controls) and the Unicode line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def clean_text(text: str) -> str:
-    """Replace control characters and line/paragraph separators by spaces; collapse runs.
-
-    Format characters (bidi marks, zero-width joiners) stay: they are part of
-    how some names are written and carry no markup.
-    """
-    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def _wrap_greedy(words: list[str], width: int) -> list[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from iomviewer.chart.build import ChartOptions
+    from iomviewer.chart.options import ChartOptions
     from iomviewer.chart.layout import Layout
     from iomviewer.core.model import Dataset, Edition
 

@@ -25,6 +25,8 @@ from iomviewer.core.model import KIND_LABELS_EN, KIND_LABELS_FR, KINDS
 FONT = "DejaVu Sans"
 FONTNAME = "DejaVu Sans,Noto Sans,Arial,Helvetica,sans-serif"
 
+OLD_PARENT_CLASS = "old-parent"  # compare mode: the line of authority in edition A (its edges' class)
+
 NAME_SIZE = 11.0  # unit name, points
 KIND_SIZE = 8.0  # kind line under the name (and the count of hidden units)
 EDGE_COLOR = "#4d4d4d"

@@ -144,3 +144,16 @@ def visible(text: str, lines: bool = False) -> str:
     """
     unsafe = _LINES_UNSAFE if lines else _ONE_LINE_UNSAFE
     return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# Cc (C0 controls, DEL, C1 controls) and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_text(text: str) -> str:
+    """Replace control characters and line/paragraph separators by spaces; collapse runs.
+
+    Format characters (bidi marks, zero-width joiners) stay: they are part of
+    how some names are written and carry no markup.
+    """
+    return " ".join(_CONTROL.sub(" ", text).split())

@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
-from iomviewer.chart.build import ChartOptions
+from iomviewer.chart.options import ChartOptions
 from iomviewer.core.model import Edition
 from iomviewer.ui.workers import TaskRunner
 
@@ -63,7 +63,7 @@ def _layout_fingerprint() -> str:
     import importlib.util
     from pathlib import Path
 
-    from iomviewer.chart import build, layout, style
+    import iomviewer
 
     parts = []
     spec = importlib.util.find_spec("pygraphviz")
@@ -76,10 +76,13 @@ def _layout_fingerprint() -> str:
         except OSError:
             pass
     code = hashlib.sha256()
-    for module in (build, layout, style):  # layout: cached records are its classes
+    package = Path(iomviewer.__file__).parent
+    # The files, not the modules: importing build.py costs a start ~8 ms.
+    # layout.py: cached records are its classes; core/text.py cleans the labels.
+    for name in ("chart/build.py", "chart/options.py", "chart/layout.py", "chart/style.py", "core/text.py"):
         try:
-            code.update(Path(module.__file__).read_bytes())
-        except (OSError, TypeError):
+            code.update((package / name).read_bytes())
+        except OSError:
             pass
     parts.append(code.hexdigest()[:16])
     return ";".join(parts)

@@ -12,9 +12,8 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
-from iomviewer.chart.build import OLD_PARENT_CLASS
 from iomviewer.chart.layout import Layout
-from iomviewer.chart.style import change_legend_items, legend_items
+from iomviewer.chart.style import OLD_PARENT_CLASS, change_legend_items, legend_items
 from iomviewer.ui.i18n import current_language
 
 _MARGIN = 8  # from the chart's edges

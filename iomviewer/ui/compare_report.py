@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 
-from iomviewer.chart.build import ChartOptions
+from iomviewer.chart.options import ChartOptions
 from iomviewer.core.compare import Comparison, unchanged_branches
 from iomviewer.core.report import diff_to_html
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iomviewer.chart.build import ChartOptions
+from iomviewer.chart.options import ChartOptions
 from iomviewer.chart.export import (
     FORMATS,
     READABLE_PT,

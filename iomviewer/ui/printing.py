@@ -14,7 +14,7 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from iomviewer.chart.build import ChartOptions
+from iomviewer.chart.options import ChartOptions
 from iomviewer.chart.export import ExportError, ExportOptions, render_document
 from iomviewer.core.model import Dataset, Edition
 from iomviewer.ui.workers import TaskRunner

@@ -21,7 +21,7 @@ from typing import Iterable
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPen, QPixmap
 
-from iomviewer.chart.build import clean_text
+from iomviewer.core.text import clean_text
 from iomviewer.chart.style import CHANGE_STYLES, HIGHLIGHT_FILL, TEXT_COLOR, kind_style
 from iomviewer.core.model import Edition
 from iomviewer.ui.i18n import kind_label
