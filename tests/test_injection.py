@@ -163,7 +163,7 @@ def test_partial_edition_notice_shows_the_note_literally(window):
 
 
 def test_search_results_show_names_literally():
-    from iomviewer.ui.search_box import highlighted_html
+    from iomviewer.ui.search_results import highlighted_html
 
     for key, name in NAMES.items():
         doc = QTextDocument()

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QLineEdit, QStyleOptionViewItem, QVBoxLayout, QWid
 
 from iomviewer.core.loading import load_document
 from iomviewer.core.search import SearchIndex
-from iomviewer.ui.search_box import SearchBox, elide_snippet, highlighted_html, word_spans
+from iomviewer.ui.search_box import SearchBox
+from iomviewer.ui.search_results import elide_snippet, highlighted_html, word_spans
 
 pytestmark = pytest.mark.gui
 
@@ -197,3 +198,20 @@ def test_rows_say_why_they_matched(window, qtbot):
     lines = doc.toPlainText().splitlines()
     assert lines[0] == "Département des relations extérieures"
     assert lines[1] == "Département · autre nom : Relations extérieures"
+
+
+def test_the_results_list_is_made_once_needed_not_at_start(qtbot):
+    import subprocess
+    import sys
+
+    code = "import sys, iomviewer.ui.search_box; print('iomviewer.ui.search_results' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={"PATH": "/usr/bin:/bin", "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "False", out.stderr
+    box = SearchBox()
+    qtbot.addWidget(box)
+    assert box._view is None and box.results() == []
+    box.clear()  # nothing to clear: still not made
+    assert box._view is None
+    box.prepare()  # the window calls it once drawn
+    assert box._view is not None and not box._view.isVisible()

@@ -431,6 +431,7 @@ class MainWindow(QMainWindow):
             self._chart_painted = True
             QTimer.singleShot(0, self._build_pending_index)
             QTimer.singleShot(0, self._watch_viewports)
+            QTimer.singleShot(0, self.search.prepare)
             QTimer.singleShot(0, self.first_painted.emit)
         elif event.type() == QEvent.Type.MouseButtonPress:
             button = event.button()
