@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self._index_pending: Edition | None = None  # its search index waits for the chart (see _show_edition)
         self._chart_painted = False  # the index also waits for the chart's first paint
         self.viewports_watched = False  # mouse back/forward on every view: after the first paint
+        self._after_paint: list = []  # what waits for the first paint (see eventFilter)
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
         self.persist_settings = True  # off for --smoke-test: a check must not change the user's layout
@@ -427,12 +428,14 @@ class MainWindow(QMainWindow):
         # Mouse back/forward buttons anywhere in the window: child widgets (the
         # chart, the tree) would otherwise swallow the press.
         if not self._chart_painted and event.type() == QEvent.Type.Paint and watched is self.chart.viewport():
-            # The first paint done, the search index may start (a turn of the loop later).
+            # The first paint done, what waited for it starts, one piece a turn
+            # of the loop (run in one turn, they held a 10,000-unit window
+            # 110-140 ms): the search index (itself in slices), the views'
+            # mouse filters, the results list, then first_painted's listeners.
             self._chart_painted = True
-            QTimer.singleShot(0, self._build_pending_index)
-            QTimer.singleShot(0, self._watch_viewports)
-            QTimer.singleShot(0, self.search.prepare)
-            QTimer.singleShot(0, self.first_painted.emit)
+            self._after_paint = [self._build_pending_index, self._watch_viewports, self._prepare_search,
+                                 self.first_painted.emit]
+            QTimer.singleShot(0, self._next_after_paint)
         elif event.type() == QEvent.Type.MouseButtonPress:
             button = event.button()
             if button == Qt.MouseButton.BackButton:
@@ -443,14 +446,27 @@ class MainWindow(QMainWindow):
                 return True
         return super().eventFilter(watched, event)
 
+    def _next_after_paint(self) -> None:
+        if self._after_paint:
+            self._after_paint.pop(0)()
+        if self._after_paint:
+            QTimer.singleShot(0, self._next_after_paint)
+
+    def _prepare_search(self) -> None:
+        with collector_paused():  # Qt types and enums for good: frozen, never walked (see _watch_viewports)
+            self.search.prepare()
+
     def _watch_viewports(self) -> None:
         # PySide, the first time Python touches a viewport Qt made (a plain
         # QWidget), creates every QWidget subclass it knows to find its type:
         # 20-25 ms, kept out of the first paint.  (The chart's viewport is
-        # ChartView's own.)
-        for area in self.findChildren(QAbstractScrollArea):
-            if area is not self.chart:
-                area.viewport().installEventFilter(self)
+        # ChartView's own.)  Those types live as long as the process: made
+        # with the collector paused, then frozen (a full collection they set
+        # off held a 10,000-unit window 70 ms).
+        with collector_paused():
+            for area in self.findChildren(QAbstractScrollArea):
+                if area is not self.chart:
+                    area.viewport().installEventFilter(self)
         self.viewports_watched = True
 
     def copy_selection(self) -> None:
