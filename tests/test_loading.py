@@ -308,3 +308,15 @@ def test_a_broken_or_foreign_dataset_cache_entry_is_a_miss(tmp_path, monkeypatch
     cache.put("dataset", _cache_entry(hashlib.sha256(path.read_bytes()).hexdigest()), entry)
     assert len(load_dataset(path).edition()) == 7
     assert builds == [1]
+
+
+def test_a_changed_loader_or_model_never_reads_back_an_older_dataset(tmp_path, monkeypatch):
+    from iomviewer.core import loading
+
+    path, builds = _cached_file_and_calls(tmp_path, monkeypatch, "build_dataset")
+    load_dataset(path)
+    load_dataset(path)
+    assert builds == [1]
+    monkeypatch.setattr(loading, "_code_fingerprint", lambda: b"another version of loading.py")
+    load_dataset(path)  # the code changed (a checkout between two runs): built again
+    assert builds == [1, 1]

@@ -6,6 +6,7 @@ bad input.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -595,11 +596,26 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
 
 
 def _cache_entry(digest: str) -> str:
-    """The cache key of a file's verdicts: its bytes' SHA-256, the schema and the app version."""
+    """The cache key of a file's verdicts: its bytes' SHA-256, the schema, this code and the app version."""
     from iomviewer.core import cache
     from iomviewer.resources import schema_path
 
-    return cache.key(digest, schema_path().read_bytes())
+    return cache.key(digest, schema_path().read_bytes(), _code_fingerprint())
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """The loader's and the model's source: a checkout changed between two runs of one version
+    must not read back a Dataset of other classes or checks.  (A frozen app has no sources: its
+    version, which cache.key adds, says it.)"""
+    digest = hashlib.sha256()
+    folder = Path(__file__).resolve().parent
+    for name in ("loading.py", "model.py"):
+        try:
+            digest.update((folder / name).read_bytes())
+        except OSError:
+            pass
+    return digest.digest()
 
 
 # The dataset built from a file, pickled, per exact file content (with the
