@@ -56,7 +56,7 @@ def test_big_scope_opens_depth_limited_and_says_so(qtbot, big):
     seen = []
     controller.auto_depth_changed.connect(seen.append)
     with qtbot.waitSignal(controller.layout_ready, timeout=60000) as blocker:
-        controller.set_edition(big.edition(), 1)
+        controller.set_edition(big.edition(), big)
     layout = blocker.args[0]
     depth = controller.auto_depth
     assert depth is not None and seen == [depth]
@@ -78,7 +78,7 @@ def test_show_everything_lays_out_the_whole_scope(qtbot, big):
     controller = ChartController(runner)
     controller.max_auto_units = 50
     with qtbot.waitSignal(controller.layout_ready, timeout=60000):
-        controller.set_edition(big.edition("synthetique-2020"), 1)
+        controller.set_edition(big.edition("synthetique-2020"), big)
     assert controller.auto_depth is not None
     with qtbot.waitSignal(controller.layout_ready, timeout=120000) as blocker:
         controller.show_everything()

@@ -152,10 +152,16 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
             except Exception:  # a corrupt entry is a miss
                 log.debug("ignoring corrupt layout cache entry %s", entry)
     step(0)
+    from iomviewer.chart import dot
+    from iomviewer.chart.build import scope_units
+
+    units = len(scope_units(edition, options))
+    as_records = units <= _RECORDS_MAX_UNITS  # how the result is cached (see below)
+    drawing = entry is not None and not as_records  # dot's drawing (JSON) is only kept for a big chart's entry
     layout, data = None, b""
-    if dataset is not None and _worth_sending(edition, options):
+    if dataset is not None and dot.helper_enabled() and units > dot.IN_PROCESS_MAX_NODES:
         step(1)  # from here the helper builds the graph and lays it out
-        layout, data = _lay_out_remotely(dataset, edition, options, drawing=entry is not None)
+        layout, data = _lay_out_remotely(dataset, edition, options, drawing)
     if layout is None:
         from iomviewer.chart.build import build_graph
         from iomviewer.chart.layout import lay_out
@@ -166,12 +172,10 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
         # the interpreter lock while it runs (a first start froze the window for
         # 130-200 ms laying out the bundled chart in a worker thread), and
         # Graphviz was seen to abort on a comparison's extra edges.
-        # dot's drawing (JSON) is only kept for a big chart's cache entry (see below).
-        layout, data = lay_out(graph, isolated=True,
-                               drawing=entry is not None and graph.number_of_nodes() > _RECORDS_MAX_UNITS)
+        layout, data = lay_out(graph, isolated=True, drawing=drawing)
     step(2)
     if entry is not None:
-        if len(layout.nodes) <= _RECORDS_MAX_UNITS:
+        if as_records:
             from iomviewer.chart.layout import dump_records
 
             cache.put("layout-records", entry, dump_records(layout))
@@ -180,26 +184,16 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     return layout
 
 
-def _worth_sending(edition: Edition, options: ChartOptions) -> bool:
-    """Whether the chart is big enough to be built and laid out by the dot helper."""
-    from iomviewer.chart import dot
-    from iomviewer.chart.build import scope_units
-
-    return dot.helper_enabled() and len(scope_units(edition, options)) > dot.IN_PROCESS_MAX_NODES
-
-
 def _lay_out_remotely(dataset, edition: Edition, options: ChartOptions, drawing: bool):
     """(Layout, bytes) built and laid out by the dot helper from the file; (None, b"") to do it here.
 
-    drawing: whether a big chart's drawing (bytes) is wanted for the cache.
+    drawing: whether dot's drawing (bytes) is wanted, for the cache.
     """
     from iomviewer.chart import dot, remote
-    from iomviewer.chart.build import scope_units
 
     ref = remote.edition_ref(dataset, edition)
     if ref is None:  # not read from a file
         return None, b""
-    drawing = drawing and len(scope_units(edition, options)) > _RECORDS_MAX_UNITS
     try:
         return dot.run_in_helper(remote.lay_out_ref, ref, options, drawing)
     except remote.StaleDataset as exc:
@@ -260,9 +254,7 @@ class ChartController(QObject):
         self._runner.busy_changed.connect(self._on_busy)
         self._runner.progress.connect(self._on_progress)
         self._edition: Edition | None = None
-        self._dataset_key: int = 0
-        self._digest: str | None = None
-        self._dataset = None  # the edition's Dataset: its file lets the dot helper build big charts
+        self._dataset = None  # the edition's Dataset: its digest keys the disk cache, its file lets the helper build
         self._options = ChartOptions()
         self._branch_only = False
         self._selection: str | None = None
@@ -319,15 +311,20 @@ class ChartController(QObject):
         self.set_options(depth=None)
         self.refresh()
 
-    def set_edition(self, edition: Edition, dataset_key: int = 0, digest: str | None = None,
-                    dataset=None) -> None:
-        """Show this edition's chart; with its dataset, the dot helper can build big ones from the file."""
-        if dataset_key != self._dataset_key:  # another file: back to the automatic depth
+    @property
+    def _dataset_key(self) -> int:
+        return id(self._dataset) if self._dataset is not None else 0
+
+    @property
+    def _digest(self) -> str | None:
+        return self._dataset.digest if self._dataset is not None else None
+
+    def set_edition(self, edition: Edition, dataset=None) -> None:
+        """Show this edition's chart; with its Dataset, layouts are cached on disk and big ones built by the helper."""
+        if dataset is not self._dataset:  # another file: back to the automatic depth
             self._levels.clear()
             self._auto_enabled = True
         self._edition = edition
-        self._dataset_key = dataset_key
-        self._digest = digest
         self._dataset = dataset
         # Collapsed units of another edition mean nothing here.
         kept = frozenset(u for u in self._options.collapsed if u in edition)

@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         # Built once the chart is on screen: the chart is what the user waits
         # for, and both want the interpreter (about 70 ms sooner at start).
         self._index_pending = edition
-        self.chart_controller.set_edition(edition, id(self.dataset), self.dataset.digest, self.dataset)
+        self.chart_controller.set_edition(edition, self.dataset)
         if not self.layout_runner.is_busy("layout") and not self.chart.is_building():
             self._build_pending_index()  # the chart was there already: nothing to wait for
         self.notice.setVisible(edition.is_partial)
