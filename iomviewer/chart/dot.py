@@ -125,7 +125,9 @@ def _render_source(source: str, gv_format: str, graph_attrs: dict[str, str] | No
 
 
 def _serve(conn) -> None:  # the helper process
-    import pygraphviz  # noqa: F401  (imported before the first request, not during it)
+    import importlib
+
+    importlib.import_module("pygraphviz")  # before the first request, not during it
 
     while True:
         try:
@@ -222,9 +224,13 @@ def helper_pid() -> int | None:
     return helper.process.pid if helper is not None and helper.process.is_alive() else None
 
 
-def wants_helper(graph: "pygraphviz.AGraph", gv_format: str) -> bool:
-    """Whether run_dot sends this graph to the helper process."""
-    return _enabled and (gv_format in _HEAVY_FORMATS or graph.number_of_nodes() > IN_PROCESS_MAX_NODES)
+def wants_helper(graph: "pygraphviz.AGraph", gv_format: str, isolated: bool = False) -> bool:
+    """Whether run_dot sends this graph to the helper process (isolated: whatever its size, see run_dot).
+
+    Hold graphviz_lock() around it: counting the nodes is a call into Graphviz.
+    """
+    return _enabled and (isolated or gv_format in _HEAVY_FORMATS
+                         or graph.number_of_nodes() > IN_PROCESS_MAX_NODES)
 
 
 def helper_enabled() -> bool:
@@ -316,7 +322,7 @@ def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, s
         raise DotCancelled()
     with _graphviz:
         source = graph.string()
-        local = not (wants_helper(graph, gv_format) or (isolated and _enabled))
-    if local:
+        remote = wants_helper(graph, gv_format, isolated)
+    if not remote:
         return _render_source(source, gv_format, graph_attrs)
     return run_in_helper(_render_source, source, gv_format, graph_attrs, is_cancelled=check)

@@ -20,11 +20,12 @@ wants it first, see rgba()), or a colour name as Graphviz gave it.
 """
 # No `from __future__ import annotations`: NamedTuple turns each string
 # annotation into a ForwardRef, compiling it (0.7 ms of this module's import).
+import contextlib
 import functools
 import gc
 import json
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
 if TYPE_CHECKING:
     import pygraphviz
@@ -167,7 +168,7 @@ def _collector_paused(fn: Callable[..., Layout]) -> Callable[..., Layout]:
 
 def layout_graph(graph: "pygraphviz.AGraph") -> Layout:
     """Lay the graph out with dot (one run) and interpret the result."""
-    return _lay_out(graph, keep=False)[0]
+    return lay_out(graph, drawing=False)[0]
 
 
 def lay_out(graph: "pygraphviz.AGraph", isolated: bool = False, drawing: bool = True) -> tuple[Layout, bytes]:
@@ -188,38 +189,39 @@ def lay_out(graph: "pygraphviz.AGraph", isolated: bool = False, drawing: bool = 
     be run.  That spares the capture's JSON (3 ms for the bundled chart, 200 KB)
     and its trip back through the helper's pipe.
     """
-    return _lay_out(graph, keep=drawing, isolated=isolated)
-
-
-def _lay_out(graph: "pygraphviz.AGraph", keep: bool, isolated: bool = False) -> tuple[Layout, bytes]:
     from iomviewer.chart import dot
 
-    try:
-        with dot.graphviz_lock():
+    with _graphviz_errors():
+        with dot.graphviz_lock():  # number_of_nodes is a call into Graphviz too
             source = graph.string()
-        if dot.wants_helper(graph, "json") or (isolated and dot.helper_enabled()):
-            return dot.run_in_helper(_lay_out_source, source, keep)
+            remote = dot.wants_helper(graph, "json", isolated)
+        if remote:
+            return dot.run_in_helper(_lay_out_source, source, drawing)
         # As run_dot: a job cancelled before dot starts does not start it.
         if dot.cancelled():
             raise dot.DotCancelled()
         with dot.graphviz_lock():
-            return _lay_out_text(source, keep)
-    except (dot.DotCancelled, LayoutError):
-        raise
-    except Exception as exc:  # pygraphviz raises ValueError/IOError with Graphviz's message
-        raise LayoutError(f"Graphviz could not lay out the chart: {exc}") from exc
+            return _lay_out_text(source, drawing)
 
 
 def lay_out_here(graph: "pygraphviz.AGraph", drawing: bool = True) -> tuple[Layout, bytes]:
     """lay_out in this process whatever the graph's size (what the helper process runs)."""
     from iomviewer.chart import dot
 
+    with _graphviz_errors(), dot.graphviz_lock():
+        return _lay_out_text(graph.string(), drawing)
+
+
+@contextlib.contextmanager
+def _graphviz_errors() -> Iterator[None]:
+    """pygraphviz's errors (ValueError/IOError with Graphviz's message) as LayoutError."""
+    from iomviewer.chart.dot import DotCancelled
+
     try:
-        with dot.graphviz_lock():
-            return _lay_out_text(graph.string(), keep=drawing)
-    except LayoutError:
+        yield
+    except (DotCancelled, LayoutError):
         raise
-    except Exception as exc:  # pygraphviz raises ValueError/IOError with Graphviz's message
+    except Exception as exc:
         raise LayoutError(f"Graphviz could not lay out the chart: {exc}") from exc
 
 
@@ -292,8 +294,8 @@ def _lay_out_source(source: str, keep: bool = True) -> tuple[Layout, bytes]:  # 
 # records as from -Tjson (tests/test_pipeline.py compares the two).
 
 CAPTURE_FORMAT = "iomviewer-xdot-1"  # marks a capture among cached layouts (dot's JSON has none)
-_NODE_KEYS = ("pos", "width", "height", "tooltip", "class") + _DRAW_KEYS + _LABEL_KEYS
-_EDGE_KEYS = ("style", "class", "constraint", "lhead", "id", "tooltip") + _DRAW_KEYS + _LABEL_KEYS
+_NODE_KEYS = ("pos", "width", "height", "tooltip", "class") + _OBJECT_KEYS
+_EDGE_KEYS = ("style", "class", "constraint", "lhead", "id", "tooltip") + _OBJECT_KEYS
 _GRAPH_KEYS = ("bb", "cluster", "_draw_", "_ldraw_")
 
 
@@ -528,7 +530,6 @@ class _Interpreter:
     def __init__(self, left: float, top: float, filled_bezier: str) -> None:
         self.left = left  # Graphviz x of the drawing's left edge
         self.top = top  # Graphviz y of the drawing's top edge (ury)
-        self.filled_bezier = filled_bezier
         self._shape_kinds = dict(self._SHAPES, B=("bezier", filled_bezier == "B"),
                                  b=("bezier", filled_bezier == "b"))
         self._colors: dict[str, str] = {}
@@ -541,33 +542,18 @@ class _Interpreter:
         # bundled chart: 5,309 x tokens, 957 distinct; y: 448 distinct).
         self._xs = _Coordinates(left, flip=False)
         self._ys = _Coordinates(top, flip=True)
-        self.reset()
-
-    def reset(self) -> None:
-        # Each attribute's op list starts from Graphviz's defaults (xdot spec).
-        self.color = "#000000"
-        self.fill = "#000000"
-        self.width = 1.0
-        self.style = "solid"
-        self.invisible = False
-        self.font = "Times-Roman"
-        self.size = 14.0
-        self.flags = 0
-
-    def pt(self, p: Any) -> tuple[float, float]:
-        return float(p[0]) - self.left, self.top - float(p[1])
 
     def run(self, ops: Any, shapes: list[Shape], texts: list[Text]) -> None:
-        """Interpret one op list (the pen starts from Graphviz's defaults, see reset)."""
+        """Interpret one op list (the pen starts from Graphviz's defaults)."""
         if ops is None:
             return
         if not isinstance(ops, list):
             raise LayoutError(f"draw ops are not a list: {type(ops).__name__}")
-        self.reset()
         # The pen state lives in locals while the list runs (one list is one
-        # object's drawing); the loop is the hot path of parse_json.
-        color, fill, width, style = self.color, self.fill, self.width, self.style
-        invisible, font, size, flags = self.invisible, self.font, self.size, self.flags
+        # object's drawing); the loop is the hot path of parse_json.  Each
+        # attribute's op list starts from Graphviz's defaults (xdot spec).
+        color, fill, width, style = "#000000", "#000000", 1.0, "solid"
+        invisible, font, size, flags = False, "Times-Roman", 14.0, 0
         left, top = self.left, self.top
         kinds, pens, colors = self._shape_kinds, self._pens, self._colors
         op: Any = None
@@ -636,7 +622,7 @@ class _Interpreter:
         """run() for one xdot attribute as Graphviz wrote it ("c 7 -#a0522d b 4 1 2 3 4 …")."""
         if not ops:
             return
-        color, fill, width, style = "#000000", "#000000", 1.0, "solid"  # as reset()
+        color, fill, width, style = "#000000", "#000000", 1.0, "solid"  # as run()
         invisible, font, size, bold, italic = False, "Times-Roman", 14.0, False, False
         left, top = self.left, self.top
         pens, colors, fonts, styles = self._pens, self._xdot_colors, self._fonts, self._styles
@@ -817,14 +803,6 @@ def parse_json(data: bytes | str | dict) -> Layout:
         raise LayoutError("Graphviz JSON: every object and edge must be an object")
 
     interp = _Interpreter(llx, ury, _detect_filled_bezier(edges))
-
-    def draw(obj: dict, keys: tuple[str, ...]) -> tuple[list[Shape], list[Text]]:
-        shapes: list[Shape] = []
-        texts: list[Text] = []
-        for key in keys:
-            interp.run(obj.get(key), shapes, texts)
-        return shapes, texts
-
     n_sub = data.get("_subgraph_cnt")
     by_gvid: dict[int, dict] = {}
     subgraphs, node_objs = [], []
@@ -837,32 +815,21 @@ def parse_json(data: bytes | str | dict) -> Layout:
             k in obj for k in ("nodes", "edges", "subgraphs"))
         (subgraphs if is_sub else node_objs).append(obj)
 
-    nodes: dict[str, NodeRecord] = {}
-    for obj in node_objs:
-        name = str(obj["name"])
-        nodes[name] = _node_record(name, obj, draw, llx, ury)
+    def ends() -> Iterator[tuple[str, str, dict]]:
+        for index, edge in enumerate(edges):
+            try:
+                tail = str(by_gvid[edge["tail"]]["name"])
+                head = str(by_gvid[edge["head"]]["name"])
+            except (KeyError, TypeError) as exc:
+                raise LayoutError(f"edge {index} has an unknown tail or head: {exc}") from exc
+            yield tail, head, edge
 
-    clusters = []
-    for obj in subgraphs:
-        members = [str(by_gvid[i]["name"]) for i in obj.get("nodes", ()) if i in by_gvid]
-        record = _cluster_record(str(obj["name"]), obj, members, draw, llx, ury)
-        if record is not None:
-            clusters.append(record)
-
-    edge_records = []
-    for index, edge in enumerate(edges):
-        try:
-            tail = str(by_gvid[edge["tail"]]["name"])
-            head = str(by_gvid[edge["head"]]["name"])
-        except (KeyError, TypeError) as exc:
-            raise LayoutError(f"edge {index} has an unknown tail or head: {exc}") from exc
-        record = _edge_record(tail, head, edge, draw)
-        if record is not None:
-            edge_records.append(record)
-
-    background, graph_texts = draw(data, ("_draw_", "_ldraw_"))
-    return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
-                  clusters=tuple(clusters), background=tuple(background), texts=tuple(graph_texts))
+    return _assemble(
+        (llx, lly, urx, ury), interp.run,
+        ((str(obj["name"]), obj) for obj in node_objs),
+        ((str(obj["name"]), obj, [str(by_gvid[i]["name"]) for i in obj.get("nodes", ()) if i in by_gvid])
+         for obj in subgraphs),
+        ends(), data)
 
 
 def _style_op(value: str, width: float, style: str, invisible: bool) -> tuple[float, str, bool]:
@@ -928,34 +895,37 @@ def _from_capture(capture: dict) -> Layout:
     graph = capture["graph"]
     if "bb" not in graph:
         raise LayoutError("the captured graph has no bounding box (bb)")
-    llx, lly, urx, ury = _floats(graph["bb"], 4, "graph bb")
+    llx, lly, urx, ury = bb = _floats(graph["bb"], 4, "graph bb")
     interp = _Interpreter(llx, ury, "b")  # xdot's own letters: "b" is the filled Bezier
+    return _assemble(bb, interp.run_xdot, capture["nodes"], capture["subgraphs"], capture["edges"], graph)
 
-    run_xdot = interp.run_xdot
+
+def _assemble(bb: "list[float] | tuple[float, ...]", run: Callable[[Any, list, list], None],
+              nodes: Iterable, subgraphs: Iterable, edges: Iterable, graph: dict) -> Layout:
+    """The Layout of the graph's objects, read from -Tjson's objects or from a capture.
+
+    bb: the graph's bounding box (Graphviz's llx, lly, urx, ury); run: the
+    interpreter's reader of one drawing attribute (run for -Tjson's op lists,
+    run_xdot for xdot text); nodes: (name, attributes), subgraphs: (name,
+    attributes, member names), edges: (tail, head, attributes), each in
+    Graphviz's order; graph: the root graph's attributes.
+    """
+    llx, lly, urx, ury = bb
 
     def draw(attrs: dict, keys: tuple[str, ...]) -> tuple[list[Shape], list[Text]]:
         shapes: list[Shape] = []
         texts: list[Text] = []
         for key in keys:
             ops = attrs.get(key)
-            if ops:
-                run_xdot(ops, shapes, texts)
+            if ops is not None:
+                run(ops, shapes, texts)
         return shapes, texts
 
-    nodes = {name: _node_record(name, attrs, draw, llx, ury) for name, attrs in capture["nodes"]}
-
-    clusters = []
-    for name, attrs, members in capture["subgraphs"]:
-        record = _cluster_record(name, attrs, members, draw, llx, ury)
-        if record is not None:
-            clusters.append(record)
-
-    edge_records = []
-    for tail, head, attrs in capture["edges"]:
-        record = _edge_record(tail, head, attrs, draw)
-        if record is not None:
-            edge_records.append(record)
-
+    node_records = {name: _node_record(name, attrs, draw, llx, ury) for name, attrs in nodes}
+    clusters = [record for name, attrs, members in subgraphs
+                if (record := _cluster_record(name, attrs, members, draw, llx, ury)) is not None]
+    edge_records = [record for tail, head, attrs in edges
+                    if (record := _edge_record(tail, head, attrs, draw)) is not None]
     background, graph_texts = draw(graph, ("_draw_", "_ldraw_"))
-    return Layout(width=urx - llx, height=ury - lly, nodes=nodes, edges=tuple(edge_records),
+    return Layout(width=urx - llx, height=ury - lly, nodes=node_records, edges=tuple(edge_records),
                   clusters=tuple(clusters), background=tuple(background), texts=tuple(graph_texts))
