@@ -209,17 +209,6 @@ def font_for(text: Text) -> tuple[QFont, QFontMetricsF, float]:
 _MAX_SPACING = 0.12
 
 
-def _text_geometry(text: Text) -> tuple[QFont, float, float, float, float]:
-    """(font, left, top, sx, sy): where and how a plain-text line is drawn, fitted to Graphviz's width.
-
-    (left, top) is the top-left corner of the line (the baseline is at
-    top + ascent * sy), as QGraphicsSimpleTextItem puts it.
-    """
-    font, width, ascent, sx, sy = _line_metrics(text)
-    left, top = _line_origin(text, width, ascent)
-    return font, left, top, sx, sy
-
-
 def _line_origin(text: Text, width: float, ascent: float) -> tuple[float, float]:
     if text.anchor == "l":
         left = text.x + (text.width - width) / 2
@@ -267,7 +256,8 @@ def _line_metrics(text: Text) -> tuple[QFont, float, float, float, float]:
 
 def text_item(text: Text, parent: QGraphicsItem | None = None) -> QGraphicsSimpleTextItem:
     """A plain-text item (never rich text) on Graphviz's baseline, fitted to Graphviz's width."""
-    font, left, top, sx, sy = _text_geometry(text)
+    font, width, ascent, sx, sy = _line_metrics(text)
+    left, top = _line_origin(text, width, ascent)
     item = QGraphicsSimpleTextItem(parent) if parent is not None else QGraphicsSimpleTextItem()
     item.setFont(font)  # before the text: each of the two lays the text out again
     item.setText(text.text)
@@ -283,7 +273,7 @@ class TextLine:
     """One line of a unit's box, drawn by its NodeItem exactly as a QGraphicsSimpleTextItem would.
 
     Everything is worked out on the first paint (most lines of a big chart
-    never show): the font, Graphviz's position and width (_text_geometry),
+    never show): the font, Graphviz's position and width (_line_metrics),
     and a QTextLayout, shaped once and shared by equal lines (kind lines,
     repeated names), where QGraphicsSimpleTextItem shapes its text again at
     every paint.
@@ -524,9 +514,13 @@ class NodeItem(QGraphicsItem):
         filled = [i for i, s in enumerate(shapes) if s.filled]
         return filled or range(len(shapes))
 
+    def _plain_styles(self) -> list[tuple[QPen, QBrush]]:
+        """Pen and brush per shape as Graphviz drew them (no state)."""
+        return [(pen_for(s.pen), brush_for(s)) for s in self.record.shapes]
+
     def _current_styles(self) -> list[tuple[QPen, QBrush]]:
         if self._styles is None:
-            self._styles = [(pen_for(s.pen), brush_for(s)) for s in self.record.shapes]
+            self._styles = self._plain_styles()
         return self._styles
 
     def frame_pen(self) -> QPen:
@@ -544,7 +538,7 @@ class NodeItem(QGraphicsItem):
         if (selected, highlighted) == (self._selected, self._highlighted):
             if dimmed != self._dimmed:  # a search starts or ends: the opacity only, for every node
                 self._dimmed = dimmed
-                self.setOpacity(GHOST_OPACITY if "removed" in self._marks else DIM_OPACITY if dimmed else 1.0)
+                self.setOpacity(self._opacity())
             return
         self._selected, self._highlighted, self._dimmed = selected, highlighted, dimmed
         self._restyle()
@@ -573,7 +567,7 @@ class NodeItem(QGraphicsItem):
     def _restyle(self) -> None:
         mark = self._marks[0] if self._marks else None
         removed = "removed" in self._marks
-        styles = [(pen_for(s.pen), brush_for(s)) for s in self.record.shapes]
+        styles = self._plain_styles()
         for i in self._frame_indexes():
             pen0, brush = styles[i]
             pen = QPen(pen0)
@@ -592,12 +586,15 @@ class NodeItem(QGraphicsItem):
                 pen.setDashPattern([d / pen.widthF() for d in _DASHES["dashed"]])
             styles[i] = (pen, brush)
         self._styles = styles
-        self.setOpacity(GHOST_OPACITY if removed else DIM_OPACITY if self._dimmed else 1.0)
+        self.setOpacity(self._opacity())
         self.setZValue(Z_NODE_ACTIVE if (self._selected or self._highlighted) else Z_NODE)
         self._update_margin()
         self.update()
         if self.overview is not None:
             self.overview.set_active(self, self.is_active())
+
+    def _opacity(self) -> float:
+        return GHOST_OPACITY if "removed" in self._marks else DIM_OPACITY if self._dimmed else 1.0
 
     def _update_margin(self) -> None:
         # Selection gets a halo (the one unit to find at a glance); search matches keep the
@@ -659,9 +656,9 @@ class NodeItem(QGraphicsItem):
     def paint_plain(self, painter: QPainter, texts: bool) -> None:
         """The box as Graphviz drew it, in no state, with or without its texts (for the overview)."""
         paths = self._paths or [_fill_path(s) for s in self.record.shapes]  # not kept: seen small
-        for path, shape in zip(paths, self.record.shapes):
-            painter.setPen(pen_for(shape.pen))
-            painter.setBrush(brush_for(shape))
+        for path, (pen, brush) in zip(paths, self._plain_styles()):
+            painter.setPen(pen)
+            painter.setBrush(brush)
             painter.drawPath(path)
         if texts:
             for line in self.texts:
@@ -834,7 +831,7 @@ class Overview(QGraphicsItem):
             self._active[node] = None
         else:
             self._active.pop(node, None)
-        self.update(node.boundingRect().adjusted(-_BADGE_RADIUS, -_BADGE_RADIUS, _BADGE_RADIUS, _BADGE_RADIUS))
+        self.update(_live_rect(node))
 
     def set_dimmed(self, dimmed: bool) -> None:
         if dimmed != self._dimmed:
@@ -1014,8 +1011,7 @@ class Overview(QGraphicsItem):
                 self._draw_tile(painter, key, layer)
         # Nodes in any state but the plain one, over the images, as their items paint them.
         for node in self._active:
-            if node.boundingRect().adjusted(-_BADGE_RADIUS, -_BADGE_RADIUS, _BADGE_RADIUS,
-                                            _BADGE_RADIUS).intersects(exposed):
+            if _live_rect(node).intersects(exposed):
                 painter.setOpacity(base_opacity * node.opacity())
                 node.paint(painter, option, widget)
                 badge = node.badge()
@@ -1053,6 +1049,11 @@ class Overview(QGraphicsItem):
 
 
 OVERVIEW_SLICE_S = 0.02  # tile rendering per turn of the event loop
+
+
+def _live_rect(node: NodeItem) -> QRectF:
+    """Where a node painted live over the overview draws: its box, halo or ring, and badge."""
+    return node.boundingRect().adjusted(-_BADGE_RADIUS, -_BADGE_RADIUS, _BADGE_RADIUS, _BADGE_RADIUS)
 
 
 def _paint_tree(painter: QPainter, item: QGraphicsItem, option: QStyleOptionGraphicsItem, base: QTransform) -> None:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsItem, QGraphicsRec
 
 from iomviewer.chart import style
 from iomviewer.chart.layout import Layout
-from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, TEXT_MIN_PX, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE,
+from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE,
                                       NodeItem, Overview, background_item, cluster_item, edge_item, text_item,
                                       texts_readable)
 from iomviewer.ui.memory import pause_collector, resume_collector
@@ -47,7 +47,6 @@ FIT_MARGIN = 12  # pixels around the chart when fitting
 FIT_MAX_ZOOM = 1.0  # fitting never blows a small chart up beyond its natural size
 BUSY_DELAY_MS = 150  # a layout quicker than this shows no overlay (no flicker)
 CENTER_ANIMATION_MS = 220
-__all__ = ["ChartView", "TEXT_MIN_PX"]  # TEXT_MIN_PX: nodes hide their texts below it (chart_items)
 # Layouts with more records (nodes, edges, clusters) than this are built in slices.
 SYNC_MAX_RECORDS = 1500
 BUILD_SLICE_S = 0.012  # item creation per turn of the event loop
@@ -221,14 +220,10 @@ class ChartView(QGraphicsView):
         self.viewport().setMouseTracking(True)
 
         self._layout: Layout | None = None
-        self._nodes: dict[str, NodeItem] = {}
-        self._items: list = []  # the scene's other items (edges, clusters, background)
-        self._built: _Scene | None = None
-        self._overview: Overview | None = None  # a big chart's (see _Scene)
-        self._overview_on = False
+        self._built: _Scene | None = None  # the scene shown and its items (see _Scene)
         self._building: tuple[Layout, Iterator[int]] | None = None
         self._build_generation = 0
-        self._next: tuple | None = None
+        self._next: _Scene | None = None  # a scene built, not yet shown
         self._disposing: list[QGraphicsScene] = []
         self._state_serial = 0  # bumped by every restyle request (see _install)
         self._gc_paused = False
@@ -260,6 +255,15 @@ class ChartView(QGraphicsView):
         self._busy_timer.timeout.connect(self._show_overlay)
 
     # --- content -------------------------------------------------------------------------
+    @property
+    def _nodes(self) -> dict[str, NodeItem]:
+        return self._built.nodes if self._built is not None else {}
+
+    @property
+    def _overview(self) -> Overview | None:
+        """A big chart's overview (see _Scene), None for a small one."""
+        return self._built.overview if self._built is not None else None
+
     def set_layout(self, layout: Layout) -> None:
         """Replace the chart; keep the selection, highlights and marks of units still shown.
 
@@ -408,15 +412,13 @@ class ChartView(QGraphicsView):
         """Pixels per point the new chart will open at, if it is fitted to the view."""
         if self._had_layout and not self._auto_fit:
             return None
-        vp = self.viewport().rect().adjusted(FIT_MARGIN, FIT_MARGIN, -FIT_MARGIN, -FIT_MARGIN)
-        if bounds.isEmpty() or vp.width() <= 0 or vp.height() <= 0:
-            return None
-        return min(vp.width() / bounds.width(), vp.height() / bounds.height(), FIT_MAX_ZOOM * self._unit_scale())
+        scale = self._fit_scale(bounds)
+        return None if scale is None else min(scale, FIT_MAX_ZOOM * self._unit_scale())
 
     def _install(self, layout: Layout, started: float, build_seconds: float) -> None:
         """Show the scene _build_scene made (the old one is taken apart in the background)."""
         built, self._next = self._next, None
-        scene, nodes, items, serial, big = built.scene, built.nodes, built.items, built.serial, built.big
+        scene, serial, big = built.scene, built.serial, built.big
         anchor = None if self._auto_fit else self._view_anchor()
         self._animation.stop()
         old_scene, old_items = self.scene(), self._built.disposal_order() if self._built else []
@@ -430,9 +432,7 @@ class ChartView(QGraphicsView):
         # one's rectangle into a QRegion, one second of the GUI thread.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate if big
                                    else QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self._nodes, self._items, self._layout = nodes, items, layout
-        self._built, self._overview = built, built.overview
-        self._overview_on = built.overview is not None  # the layers start hidden (see _Scene)
+        self._layout, self._built = layout, built  # a big chart's layers start hidden, its overview shown
         self.setScene(scene)
         if old_scene is not None:
             self._dispose(old_scene, old_items)
@@ -605,12 +605,16 @@ class ChartView(QGraphicsView):
         """The zoom factor: 1.0 is 100 %."""
         return self.transform().m11() / self._unit_scale()
 
-    def _fit_zoom(self) -> float:
-        rect = self._content_rect()
+    def _fit_scale(self, rect: QRectF) -> float | None:
+        """Pixels per point that show `rect` whole in the viewport (None: nothing to fit, or no room)."""
         vp = self.viewport().rect().adjusted(FIT_MARGIN, FIT_MARGIN, -FIT_MARGIN, -FIT_MARGIN)
         if rect.isEmpty() or vp.width() <= 0 or vp.height() <= 0:
-            return 1.0
-        return min(vp.width() / rect.width(), vp.height() / rect.height()) / self._unit_scale()
+            return None
+        return min(vp.width() / rect.width(), vp.height() / rect.height())
+
+    def _fit_zoom(self) -> float:
+        scale = self._fit_scale(self._content_rect())
+        return 1.0 if scale is None else scale / self._unit_scale()
 
     def min_zoom(self) -> float:
         """MIN_ZOOM, or less when the whole chart needs less to fit (a chart of thousands)."""
@@ -681,7 +685,7 @@ class ChartView(QGraphicsView):
         self._animation.start()
 
     def texts_visible(self) -> bool:
-        """Whether unit names are drawn at the current zoom (not below TEXT_MIN_PX)."""
+        """Whether unit names are drawn at the current zoom (not below chart_items.TEXT_MIN_PX)."""
         return texts_readable(self.transform().m11())
 
     def _apply_level_of_detail(self) -> None:
@@ -691,15 +695,14 @@ class ChartView(QGraphicsView):
         if self._overview is None:
             return
         on = self.transform().m11() < OVERVIEW_MAX_SCALE
-        if on != self._overview_on:
-            self._overview_on = on
+        if on != self._overview.isVisible():
             for layer in self._built.layers.values():  # type: ignore[union-attr]
                 layer.setVisible(not on)
             self._overview.setVisible(on)
 
     def overview_shown(self) -> bool:
         """True while a big chart is painted from its overview (zoomed out below the readable size)."""
-        return self._overview_on
+        return self._overview is not None and self._overview.isVisible()
 
     def _emit_zoom(self) -> None:
         self._apply_level_of_detail()
@@ -731,7 +734,7 @@ class ChartView(QGraphicsView):
         return node.unit_id if node is not None else None
 
     def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and self._overview_on:
+        if event.type() == QEvent.Type.ToolTip and self.overview_shown():
             # The overview shows no items to hover: give the unit's tooltip from the grid.
             assert isinstance(event, QHelpEvent)
             uid = self.unit_at(event.pos())
