@@ -27,6 +27,7 @@ from iomviewer.core.text import clean_text  # noqa: F401  (also build's name)
 if TYPE_CHECKING:  # pygraphviz is imported where a graph is built, not on import
     import pygraphviz
 
+    from iomviewer.chart.placed import Geometry
     from iomviewer.core.compare import ChangeMarks
 
 STACK_PREFIX = "cluster_stack_"
@@ -498,7 +499,6 @@ BOX_WIDTH = DENSE_WIDTH * style.NAME_SIZE * 0.5
 # In points, for the estimate.  Between two ranks of boxes dot leaves
 # CL_OFFSET (8 pt) and the margins of the clusters that end or start there:
 # this much on average (measured).
-_DENSE_NODESEP = DENSE_NODESEP * 72
 _DENSE_GAP = 11.5
 
 
@@ -792,9 +792,7 @@ class _Planner:
                     if ph > tallest:
                         tallest = ph
                 if stacked:
-                    # _runs(stacked, blocks, cap) and the heights it cuts the same at, and
-                    # _span of those runs as it goes (the same terms in the same order).
-                    width, high, runs, run, widest = 0.0, -math.inf, 1, 0.0, -math.inf
+                    blocks = []
                     for k in stacked:
                         known_k = entries.get(k)
                         if known_k is None:
@@ -802,35 +800,12 @@ class _Planner:
                             if held_entry is None or not held_entry[0] + _SAFE <= height < held_entry[1] - _SAFE:
                                 held_entry = self._entry_held(k, cap, cap_offset, height)
                             known_k = entries[k] = held_entry
-                        k_lo, k_hi, (k_w, k_h) = known_k
-                        if k_lo > lo:
-                            lo = k_lo
-                        if k_hi < hi:
-                            hi = k_hi
-                        w = k_h + gap
-                        if run:
-                            at = run + w + limit_offset  # cut while height < at
-                            if run + w > limit:
-                                width += widest
-                                if run > high:
-                                    high = run
-                                runs += 1
-                                run, widest = 0.0, -math.inf
-                                if at < hi:
-                                    hi = at
-                            elif at > lo:
-                                lo = at
-                        if k_w > widest:
-                            widest = k_w
-                        run += w
-                    width += widest
-                    if run > high:
-                        high = run
-                    total += width + nodesep * (runs - 1) + 2 * self.cluster_margin
+                        blocks.append(known_k)
+                    pw, ph, lo, hi = self._panel_held(blocks, limit, limit_offset, lo, hi)
+                    total += pw
                     count += 1
-                    high = high - gap + self.pad2
-                    if high > tallest:
-                        tallest = high
+                    if ph > tallest:
+                        tallest = ph
                 w = total + nodesep * (count - 1)
                 known = held[index] = (lo, hi, (w if w > bw else bw, bh + gap + tallest))
             k_lo, k_hi, size = known
@@ -885,33 +860,46 @@ class _Planner:
                 todo.append((u, c, off, True))
                 todo.extend((k, inner, inner_offset, False) for k in kids)
                 continue
-            # _runs(kids, blocks, inner), the heights it cuts the same at, and _span of its runs, in one pass.
-            limit, limit_offset = inner + gap, inner_offset - gap
-            width, high, count, run, widest = 0.0, -math.inf, 1, 0.0, -math.inf
-            for k in kids:
-                k_lo, k_hi, (k_w, k_h) = cache[k, inner_offset]
-                lo, hi = max(lo, k_lo), min(hi, k_hi)
-                w = k_h + gap
-                if run:
-                    at = run + w + limit_offset  # cut while height < at
-                    if run + w > limit:
-                        width += widest
-                        if run > high:
-                            high = run
-                        count += 1
-                        run, widest = 0.0, -math.inf
-                        hi = min(hi, at)
-                    else:
-                        lo = max(lo, at)
-                if k_w > widest:
-                    widest = k_w
-                run += w
-            width += widest
-            if run > high:
-                high = run
-            w = width + self.nodesep * (count - 1) + 2 * self.cluster_margin
-            cache[u, off] = (lo, hi, (max(w, u_w), u_h + gap + (high - gap + self.pad2)))
+            w, h, lo, hi = self._panel_held([cache[k, inner_offset] for k in kids], inner + gap, inner_offset - gap,
+                                            lo, hi)
+            cache[u, off] = (lo, hi, (max(w, u_w), u_h + gap + h))
         return cache[uid, cap_offset]
+
+    def _panel_held(self, blocks: list[tuple[float, float, tuple[float, float]]], limit: float, limit_offset: float,
+                    lo: float, hi: float) -> tuple[float, float, float, float]:
+        """_span(_runs(items, ...)) of blocks held as (lo, hi, (w, h)), and the heights its runs cut the same at.
+
+        limit is _greedy's cap (height - limit_offset); lo and hi narrow to the
+        heights every block and every cut holds for.  The same terms added in
+        the same order as _span: the same sizes to the last bit.
+        """
+        gap = self.gap
+        width, high, count, run, widest = 0.0, -math.inf, 1, 0.0, -math.inf
+        for k_lo, k_hi, (k_w, k_h) in blocks:
+            if k_lo > lo:
+                lo = k_lo
+            if k_hi < hi:
+                hi = k_hi
+            w = k_h + gap
+            if run:
+                at = run + w + limit_offset  # cut while height < at
+                if run + w > limit:
+                    width += widest
+                    if run > high:
+                        high = run
+                    count += 1
+                    run, widest = 0.0, -math.inf
+                    if at < hi:
+                        hi = at
+                elif at > lo:
+                    lo = at
+            if k_w > widest:
+                widest = k_w
+            run += w
+        width += widest
+        if run > high:
+            high = run
+        return width + self.nodesep * (count - 1) + 2 * self.cluster_margin, high - gap + self.pad2, lo, hi
 
     def plan(self, page: tuple[float, float]) -> Stacks:
         """Try chart heights around the page's aspect; keep the plan that fits the page best.
@@ -1132,6 +1120,14 @@ def _fewer_lines(name: str, wrap: int = PAGE_WRAP) -> tuple[tuple[str, ...], ...
     return tuple(found)
 
 
+def _geometry(shown: dict[str, list[str]], stacks: Stacks, sizes: dict[str, tuple[float, float]],
+              spacing: _Spacing) -> "Geometry":
+    """chart.placed.place of the planned chart, with the spacing's distances in points."""
+    from iomviewer.chart.placed import place
+
+    return place(shown, stacks, sizes, spacing.gap, spacing.nodesep * 72, spacing.cluster_margin, spacing.panel_pad)
+
+
 def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
            sizes: dict[str, tuple[float, float]], spacing: _Spacing, texts: dict[str, tuple[list[str], str]],
            units: dict, hidden: dict[str, int], wrap: int) -> None:
@@ -1141,10 +1137,7 @@ def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
     alike); a free one, what its children's block leaves, up to
     PAGE_WIDEST characters a line.  Nothing gets wider than it was, only lower.
     """
-    from iomviewer.chart.placed import place
-
-    rooms = place(shown, stacks, sizes, spacing.gap, spacing.nodesep * 72, spacing.cluster_margin,
-                  spacing.panel_pad).rooms
+    rooms = _geometry(shown, stacks, sizes, spacing).rooms
     inner = {k for runs in stacks.values() for run in runs for k in run}
     margins = 2 * 72 * spacing.box_margin[0]
     bold = {u: style.kind_style(units[u].kind).bold for u in shown}
@@ -1153,12 +1146,11 @@ def _refit(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
     for uid in shown:
         room = rooms[uid] - margins - 1.0
         for lines in reversed(options.get(uid, ())):  # the fewest lines that fit
-            if max(widths[line, bold[uid]] for line in lines) <= room:
-                texts[uid] = (list(lines), "")
+            widest = max(widths[line, bold[uid]] for line in lines)
+            if widest <= room:
                 _add_node(g, uid, {"label": _label(list(lines), "", hidden[uid], bold[uid])})
                 high = _dense_size(list(lines), "", bold[uid], spacing, bool(hidden[uid]))[1]
-                text = max(widths[line, bold[uid]] for line in lines) + 1.0 + margins
-                sizes[uid] = (max(sizes[uid][0], text), high)
+                sizes[uid] = (max(sizes[uid][0], widest + 1.0 + margins), high)
                 break
         if uid in inner:  # every box of a sub-column as wide as it
             sizes[uid] = (rooms[uid], sizes[uid][1])
@@ -1173,9 +1165,7 @@ def _place(g: "pygraphviz.AGraph", shown: dict[str, list[str]], stacks: Stacks,
     Graphviz's y axis points up: the geometry is turned over.  Graphviz
     draws the graph with its "nop2" layout (positions in points, edges as routed).
     """
-    from iomviewer.chart.placed import place
-
-    geo = place(shown, stacks, sizes, spacing.gap, spacing.nodesep * 72, spacing.cluster_margin, spacing.panel_pad)
+    geo = _geometry(shown, stacks, sizes, spacing)
     top = geo.height
 
     def point(x: float, y: float) -> str:

@@ -35,11 +35,12 @@ from typing import Any, Callable
 
 from iomviewer.chart import pages as P
 from iomviewer.chart import style
-from iomviewer.chart.build import ChartOptions, build_graph, clean_text, html_escape, scope_units
+from iomviewer.chart.build import ChartOptions, build_graph, html_escape, scope_units
 from iomviewer.chart.dot import graphviz_lock, serialized
 from iomviewer.core.compare import comparison_of
 from iomviewer.core.files import atomic_write_bytes
 from iomviewer.core.model import Dataset, Edition
+from iomviewer.core.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -475,6 +476,31 @@ def _attrs(values: dict[str, str]) -> str:
     return ", ".join(f"{key}={_dot_value(value)}" for key, value in values.items())
 
 
+_PAGE_PAD = 0.06  # inches around every page's drawing, placed or not (_root_attrs)
+
+
+def _chart_subgraph(graph: Any) -> str:
+    """The chart's DOT text as a (non-cluster) subgraph of the page's graph."""
+    body = graph.to_string()
+    match = _DOT_HEADER.match(body)
+    if match is None:
+        raise ValueError("cannot read the chart's DOT header")
+    return "subgraph iomviewer_chart {" + body[match.end():]
+
+
+def _root_attrs(graph: Any, transparent: bool, dpi: float | None, **extra: str) -> dict[str, str]:
+    """The page graph's attributes: the chart's own that carry over, then the page's (`extra`: a placed page's bb)."""
+    root = {k: v for k, v in graph.graph_attr.items() if v and k not in _NOT_CARRIED}
+    # The page's margins are the exporter's: a small pad only keeps thick borders whole.
+    # margin: cairo's PDF device adds 36 pt around the drawing unless told (gvdevice default margins).
+    root.update(pad=f"{_PAGE_PAD:g}", margin="0", fontname=style.FONTNAME, fontcolor=FURNITURE_COLOR, **extra)
+    if transparent:
+        root["bgcolor"] = "transparent"
+    if dpi is not None:
+        root["dpi"] = f"{dpi:.4f}"
+    return root
+
+
 @serialized
 def _dress(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi: float | None = None) -> str:
     """DOT text of the chart wrapped in a frame cluster carrying title and legend, footer at the root.
@@ -485,19 +511,8 @@ def _dress(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi:
     graph's attributes down to the subgraphs defined after them, and the
     title must not become every cluster's label.
     """
-    body = graph.to_string()
-    match = _DOT_HEADER.match(body)
-    if match is None:
-        raise ValueError("cannot read the chart's DOT header")
-    inner = "subgraph iomviewer_chart {" + body[match.end():]
-    root = {k: v for k, v in graph.graph_attr.items() if v and k not in _NOT_CARRIED}
-    # The page's margins are the exporter's: a small pad only keeps thick borders whole.
-    # margin: cairo's PDF device adds 36 pt around the drawing unless told (gvdevice default margins).
-    root.update(pad="0.06", margin="0", fontname=style.FONTNAME, fontcolor=FURNITURE_COLOR)
-    if transparent:
-        root["bgcolor"] = "transparent"
-    if dpi is not None:
-        root["dpi"] = f"{dpi:.4f}"
+    inner = _chart_subgraph(graph)
+    root = _root_attrs(graph, transparent, dpi)
     if furniture.footer:
         root.update(label=f"<{furniture.footer}>", labelloc="b", labeljust="c")
     frame = {"id": "iomviewer-frame", "pencolor": "transparent", "margin": "8", "fontname": style.FONTNAME,
@@ -511,7 +526,6 @@ def _dress(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi:
 
 # A placed chart (ChartOptions.placed) is drawn where it stands: title and
 # legend are a node above it, the footer a node below it, each measured first.
-_PLACED_PAD = 0.06  # inches around the drawing, as _dress's pad
 _FURNITURE_SEP = 8.0  # points between the chart and its title and legend, or its footer
 
 
@@ -527,11 +541,7 @@ def _label_size(label: str) -> tuple[float, float]:
 @serialized
 def _dress_placed(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi: float | None = None) -> str:
     """DOT text of a placed chart with its title and legend above it and its footer below, all placed."""
-    body = graph.to_string()
-    match = _DOT_HEADER.match(body)
-    if match is None:
-        raise ValueError("cannot read the chart's DOT header")
-    inner = "subgraph iomviewer_chart {" + body[match.end():]
+    inner = _chart_subgraph(graph)
     x0, y0, x1, y1 = (float(v) for v in graph.graph_attr["bb"].split(","))
     cx, top, bottom, half = (x0 + x1) / 2, y1, y0, (x1 - x0) / 2
     nodes = []
@@ -547,13 +557,7 @@ def _dress_placed(graph: Any, furniture: _Furniture, *, transparent: bool = Fals
         nodes.append(f'"{name}" [shape=plaintext, margin="0", width="{w / 72:.4f}", height="{h / 72:.4f}", '
                      f'fontname="{style.FONTNAME}", fontcolor="{FURNITURE_COLOR}", id="{name}", tooltip=" ", '
                      f'pos="{cx:.2f},{y:.2f}", label=<{label}>];')
-    root = {k: v for k, v in graph.graph_attr.items() if v and k not in _NOT_CARRIED}
-    root.update(pad=f"{_PLACED_PAD:g}", margin="0", fontname=style.FONTNAME, fontcolor=FURNITURE_COLOR,
-                bb=f"{cx - half:.2f},{bottom:.2f},{cx + half:.2f},{top:.2f}")
-    if transparent:
-        root["bgcolor"] = "transparent"
-    if dpi is not None:
-        root["dpi"] = f"{dpi:.4f}"
+    root = _root_attrs(graph, transparent, dpi, bb=f"{cx - half:.2f},{bottom:.2f},{cx + half:.2f},{top:.2f}")
     strict = "strict " if graph.strict else ""
     return (f"{strict}digraph iomviewer_export {{\n{inner}\n" + "\n".join(nodes)
             + f"\ngraph [{_attrs(root)}];\n}}\n")
@@ -563,7 +567,10 @@ def _dress_placed(graph: Any, furniture: _Furniture, *, transparent: bool = Fals
 
 
 def _render_placed(source: str, gv_format: str) -> bytes:
-    """Draw DOT text whose nodes and edges are placed already (Graphviz's "nop2" layout: neato -n2)."""
+    """Draw DOT text whose nodes and edges are placed already (Graphviz's "nop2" layout: neato -n2).
+
+    Its own function because chart.dot.run_dot always runs dot (it has no `prog`).
+    """
     import pygraphviz
 
     with graphviz_lock():
@@ -586,12 +593,10 @@ def _draw(dot: str, gv_format: str, placed: bool = False) -> bytes:
     try:
         if placed:  # in the helper as run_dot would send it there: an export page is never worth the app
             data = run_in_helper(_render_placed, dot, gv_format) if helper_enabled() else _render_placed(dot, gv_format)
-            if not data:
-                raise ExportError("Graphviz n'a rien produit")
-            return bytes(data)
-        with graphviz_lock():
-            graph = pygraphviz.AGraph(string=dot)
-        data = run_dot(graph, gv_format, isolated=True)  # an export page is never worth the app
+        else:
+            with graphviz_lock():
+                graph = pygraphviz.AGraph(string=dot)
+            data = run_dot(graph, gv_format, isolated=True)  # an export page is never worth the app
     except (DotError, ValueError, OSError, RuntimeError, TypeError) as exc:
         raise ExportError(f"Graphviz n'a pas pu dessiner l'organigramme : {exc}") from exc
     if not data:
@@ -737,7 +742,7 @@ def _is_placed(graph: Any) -> bool:
 def _placed_size(graph: Any) -> tuple[float, float]:
     """The natural size of a placed chart's drawing, as _natural_size would measure it."""
     x0, y0, x1, y1 = (float(v) for v in graph.graph_attr["bb"].split(","))
-    return x1 - x0 + 2 * 72 * _PLACED_PAD, y1 - y0 + 2 * 72 * _PLACED_PAD
+    return x1 - x0 + 2 * 72 * _PAGE_PAD, y1 - y0 + 2 * 72 * _PAGE_PAD
 
 
 @dataclass(frozen=True)
