@@ -229,8 +229,12 @@ def wants_helper(graph: "pygraphviz.AGraph", gv_format: str, isolated: bool = Fa
 
     Hold graphviz_lock() around it: counting the nodes is a call into Graphviz.
     """
-    return _enabled and (isolated or gv_format in _HEAVY_FORMATS
-                         or graph.number_of_nodes() > IN_PROCESS_MAX_NODES)
+    return _enabled and (isolated or gv_format in _HEAVY_FORMATS or takes_size(graph.number_of_nodes()))
+
+
+def takes_size(units: int) -> bool:
+    """Whether a chart of this many units goes to the helper process (when there is one)."""
+    return _enabled and units > IN_PROCESS_MAX_NODES
 
 
 def helper_enabled() -> bool:

@@ -159,7 +159,7 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     as_records = units <= _RECORDS_MAX_UNITS  # how the result is cached (see below)
     drawing = entry is not None and not as_records  # dot's drawing (JSON) is only kept for a big chart's entry
     layout, data = None, b""
-    if dataset is not None and dot.helper_enabled() and units > dot.IN_PROCESS_MAX_NODES:
+    if dataset is not None and dot.takes_size(units):
         step(1)  # from here the helper builds the graph and lays it out
         layout, data = _lay_out_remotely(dataset, edition, options, drawing)
     if layout is None:

@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
             # 110-140 ms): the search index (itself in slices), the views'
             # mouse filters, the results list, then first_painted's listeners.
             self._chart_painted = True
-            self._after_paint = [self._build_pending_index, self._watch_viewports, self._prepare_search,
+            self._after_paint = [self._build_pending_index, self._watch_viewports, self.search.prepare,
                                  self.first_painted.emit]
             QTimer.singleShot(0, self._next_after_paint)
         elif event.type() == QEvent.Type.MouseButtonPress:
@@ -448,25 +448,23 @@ class MainWindow(QMainWindow):
 
     def _next_after_paint(self) -> None:
         if self._after_paint:
-            self._after_paint.pop(0)()
+            # What these make (Qt types and their enums, the results list)
+            # lives as long as the window: made with the collector paused,
+            # then frozen (a full collection it set off held a 10,000-unit
+            # window 70 ms).
+            with collector_paused():
+                self._after_paint.pop(0)()
         if self._after_paint:
             QTimer.singleShot(0, self._next_after_paint)
-
-    def _prepare_search(self) -> None:
-        with collector_paused():  # Qt types and enums for good: frozen, never walked (see _watch_viewports)
-            self.search.prepare()
 
     def _watch_viewports(self) -> None:
         # PySide, the first time Python touches a viewport Qt made (a plain
         # QWidget), creates every QWidget subclass it knows to find its type:
-        # 20-25 ms, kept out of the first paint.  (The chart's viewport is
-        # ChartView's own.)  Those types live as long as the process: made
-        # with the collector paused, then frozen (a full collection they set
-        # off held a 10,000-unit window 70 ms).
-        with collector_paused():
-            for area in self.findChildren(QAbstractScrollArea):
-                if area is not self.chart:
-                    area.viewport().installEventFilter(self)
+        # 20-25 ms, kept out of the first paint (see _next_after_paint).
+        # (The chart's viewport is ChartView's own.)
+        for area in self.findChildren(QAbstractScrollArea):
+            if area is not self.chart:
+                area.viewport().installEventFilter(self)
         self.viewports_watched = True
 
     def copy_selection(self) -> None:
