@@ -14,6 +14,13 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTran
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from iomviewer.ui.import_hook import drop_feature_import_hook
+
+# Before our own imports: PySide6's import hook would read each one's source
+# (see import_hook.py).  Under `iomviewer`, nothing imports this module through
+# that hook, so it stays dropped.
+drop_feature_import_hook()
+
 from iomviewer import __version__
 from iomviewer.resources import resource
 from iomviewer.xcb_guard import preload_system_xcb

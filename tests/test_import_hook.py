@@ -1,0 +1,49 @@
+"""The window's start puts back the import PySide6 replaced (see ui/import_hook.py)."""
+import builtins
+import subprocess
+import sys
+
+import pytest
+
+from iomviewer.ui.import_hook import drop_feature_import_hook
+
+pytestmark = pytest.mark.gui
+
+
+def test_the_window_start_runs_imports_without_pysides_hook():
+    # As `iomviewer` imports it: first thing, PySide6 not yet loaded.
+    probe = ("import builtins\n"
+             "from iomviewer.ui import app\n"
+             "print(hasattr(builtins, '__feature_import__'), builtins.__import__ is builtins.__orig_import__)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]  # PySide6 installed its hook, and it was put back
+
+
+def test_imports_and_qt_types_still_load_once_the_hook_is_dropped():
+    import PySide6.QtCore  # noqa: F401  (installs the hook if nothing has yet)
+
+    before = builtins.__import__
+    if before is not getattr(builtins, "__feature_import__", None):
+        pytest.skip("PySide6's hook is not what is installed in this process")
+    try:
+        assert drop_feature_import_hook()
+        assert builtins.__import__ is builtins.__orig_import__
+        assert not drop_feature_import_hook()  # once is enough
+        import colorsys  # noqa: F401  (a module nothing here has imported)
+        from PySide6.QtWidgets import QWizard  # a Qt type made lazily, through the kept import
+
+        assert QWizard.WizardButton.NextButton
+    finally:
+        builtins.__import__ = before
+
+
+def test_an_import_someone_else_installed_is_left_alone(monkeypatch):
+    original = builtins.__import__
+
+    def tracing_import(*args, **kwargs):
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", tracing_import)
+    assert not drop_feature_import_hook()
+    assert builtins.__import__ is tracing_import
