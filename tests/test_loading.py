@@ -320,3 +320,29 @@ def test_a_changed_loader_or_model_never_reads_back_an_older_dataset(tmp_path, m
     monkeypatch.setattr(loading, "_code_fingerprint", lambda: b"another version of loading.py")
     load_dataset(path)  # the code changed (a checkout between two runs): built again
     assert builds == [1, 1]
+
+
+def test_the_cache_digest_is_sha256():
+    from iomviewer.core.cache import sha256
+
+    data = "données de l'OIM".encode()
+    assert sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_a_start_from_the_dataset_cache_loads_neither_json_nor_openssl(tmp_path):
+    # The window's start reads its dataset from the cache: json (a parse) and
+    # hashlib (OpenSSL's start, 4-5 ms) are for a file seen for the first time.
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from iomviewer.core.loading import load_dataset\n"
+             "load_dataset()\n"
+             "print(sorted(m for m in ('json', 'hashlib', '_hashlib') if m in sys.modules))\n")
+    env = dict(os.environ, IOMVIEWER_CACHE_DIR=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
+    assert runs[0].stdout.strip() == "['json']"  # the first load parses the file
+    assert runs[1].stdout.strip() == "[]"

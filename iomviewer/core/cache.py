@@ -8,13 +8,23 @@ Linux), or IOMVIEWER_CACHE_DIR; IOMVIEWER_CACHE_DIR=off disables the cache.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import sys
 from pathlib import Path
 
 from iomviewer import __version__
+
+# CPython's own SHA-256, the same digest as hashlib.sha256: importing hashlib
+# loads and initialises OpenSSL first (libcrypto, 4-5 ms of every start, for
+# the few cache keys hashed before the window is drawn).
+try:
+    from _sha2 import sha256  # Python 3.12+
+except ImportError:
+    try:
+        from _sha256 import sha256  # Python 3.11
+    except ImportError:  # a Python built without its own hashes
+        from hashlib import sha256
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +44,7 @@ def cache_dir() -> Path | None:
 
 def key(*parts: bytes | str) -> str:
     """A hex key over the parts and the app's version."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = sha256(__version__.encode())
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "little"))

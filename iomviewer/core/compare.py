@@ -13,10 +13,10 @@ No Qt here.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from iomviewer.core.cache import sha256
 from iomviewer.core.diff import CATEGORIES, EditionDiff, UnitChange, diff_editions
 from iomviewer.core.model import Dataset, Edition, Period, Unit
 
@@ -49,7 +49,7 @@ class ChangeMarks:
 
     def __repr__(self) -> str:
         # Short but exact: it goes into layout cache keys.
-        digest = hashlib.sha256(repr((self.marks, self.old_names, self.old_parents)).encode()).hexdigest()[:16]
+        digest = sha256(repr((self.marks, self.old_names, self.old_parents)).encode()).hexdigest()[:16]
         return f"ChangeMarks({self.a!r}, {self.b!r}, {digest})"
 
     def marks_of(self, unit_id: str) -> tuple[str, ...]:

@@ -7,9 +7,7 @@ bad input.
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -95,6 +93,8 @@ def json_path(parts: Iterable[Any]) -> str:
         elif _PLAIN_KEY.fullmatch(str(part)):
             out += f".{part}"
         else:  # a key from the file: quoted, escaped and clipped
+            import json
+
             out += "[" + _clip(json.dumps(str(part), ensure_ascii=False), 40) + "]"
     return out
 
@@ -126,6 +126,8 @@ def parse_json_bytes(raw: bytes, check_shape: bool = True) -> Any:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise DatasetError([Problem(f"le fichier n'est pas en UTF-8 (octet {exc.start}, ligne {line})")]) from None
+    import json  # here: a start that reads its dataset from the cache parses no JSON
+
     try:
         doc = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -174,6 +176,8 @@ def _line_column(raw: bytes, offset: int) -> str:
 
 def _scan_problem(raw: bytes) -> Problem | None:
     """Find the first duplicate key or non-JSON constant, with its line and column."""
+    import json
+
     keys: list[set | None] = []
     for token in _KEY_OR_TOKEN.finditer(raw):
         text = token.group()
@@ -304,6 +308,8 @@ def _schema_validator():
     global _validator
     if _validator is None:
         from jsonschema import Draft202012Validator  # ~0.1 s import: only when loading
+
+        import json
 
         from iomviewer.resources import schema_path
 
@@ -565,7 +571,7 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     if path is None:
         path = bundled_dataset_path()
     raw = read_bytes(path)
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = cache.sha256(raw).hexdigest()
     entry = _cache_entry(digest)
     dataset = _cached_dataset(entry, digest)
     if dataset is not None:
@@ -608,7 +614,9 @@ def _code_fingerprint() -> bytes:
     """The loader's and the model's source: a checkout changed between two runs of one version
     must not read back a Dataset of other classes or checks.  (A frozen app has no sources: its
     version, which cache.key adds, says it.)"""
-    digest = hashlib.sha256()
+    from iomviewer.core.cache import sha256
+
+    digest = sha256()
     folder = Path(__file__).resolve().parent
     for name in ("loading.py", "model.py"):
         try:

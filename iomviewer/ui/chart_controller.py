@@ -59,11 +59,11 @@ def _layout_fingerprint() -> str:
     where it is on disk (a checkout, a wheel), else the app version that
     cache.key adds anyway (a frozen app).
     """
-    import hashlib
     import importlib.util
     from pathlib import Path
 
     import iomviewer
+    from iomviewer.core.cache import sha256
 
     parts = []
     spec = importlib.util.find_spec("pygraphviz")
@@ -75,7 +75,7 @@ def _layout_fingerprint() -> str:
                 parts.append(f"{found.name}:{st.st_size}:{st.st_mtime_ns}")
         except OSError:
             pass
-    code = hashlib.sha256()
+    code = sha256()
     package = Path(iomviewer.__file__).parent
     # The files, not the modules: importing build.py costs a start ~8 ms.
     # layout.py: cached records are its classes; core/text.py cleans the labels.
