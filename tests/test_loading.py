@@ -346,3 +346,60 @@ def test_a_start_from_the_dataset_cache_loads_neither_json_nor_openssl(tmp_path)
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert runs[0].stdout.strip() == "['json']"  # the first load parses the file
     assert runs[1].stdout.strip() == "[]"
+
+
+def _settled(path: Path, seconds_ago: float = 3600.0) -> None:
+    """Make a file look written long ago (the digest index trusts only settled files)."""
+    import os
+    import time
+
+    then = time.time() - seconds_ago
+    os.utime(path, (then, then))
+
+
+def test_a_settled_file_seen_before_is_neither_read_nor_hashed(tmp_path, monkeypatch):
+    from iomviewer.core import loading
+
+    path, reads = _cached_file_and_calls(tmp_path, monkeypatch, "_read_with_stat")
+    monkeypatch.setattr(loading, "DIGEST_SETTLED_NS", -10**18)  # as if written long ago
+    first = load_dataset(path)
+    second = load_dataset(path)
+    assert reads == [1]  # the second load knew the file by its identity on disk
+    assert second.digest == first.digest and second.editions == first.editions
+
+
+def test_a_file_changed_on_disk_is_read_again_even_with_the_same_size(tmp_path, monkeypatch):
+    from iomviewer.core import loading
+
+    path, reads = _cached_file_and_calls(tmp_path, monkeypatch, "_read_with_stat")
+    monkeypatch.setattr(loading, "DIGEST_SETTLED_NS", -10**18)
+    first = load_dataset(path)
+    text = path.read_text(encoding="utf-8")
+    assert "relations extérieures" in text
+    path.write_text(text.replace("relations extérieures", "relations intérieures"), encoding="utf-8")  # same size
+    _settled(path)
+    second = load_dataset(path)
+    assert reads == [1, 1]
+    assert second.digest != first.digest
+    assert second.edition().unit("dept-a").name == "Département des relations intérieures"
+
+
+def test_a_file_just_written_is_not_known_by_its_identity(tmp_path, monkeypatch):
+    # Written within the timestamp granularity, it could change again with every field equal.
+    path, reads = _cached_file_and_calls(tmp_path, monkeypatch, "_read_with_stat")
+    load_dataset(path)
+    load_dataset(path)
+    assert reads == [1, 1]
+
+
+def test_a_corrupt_digest_index_entry_is_a_miss(tmp_path, monkeypatch):
+    import os
+
+    from iomviewer.core import cache, loading
+
+    path, reads = _cached_file_and_calls(tmp_path, monkeypatch, "_read_with_stat")
+    monkeypatch.setattr(loading, "DIGEST_SETTLED_NS", -10**18)
+    entry = cache.key(loading._file_identity(os.stat(path)))
+    cache.put("digest", entry, b"../../etc/passwd")
+    assert len(load_dataset(path).edition()) == 7
+    assert reads == [1]

@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -281,8 +282,13 @@ def test_layout_cache_key_needs_neither_pygraphviz_nor_importlib_metadata(tmp_pa
 
     before = chart_controller._layout_fingerprint()
     chart_controller._layout_fingerprint.cache_clear()
-    original = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: original(self) + (b"#" if self.name == "build.py" else b""))
+    original = Path.stat
+
+    def edited(self, *args, **kwargs):  # build.py saved again: a new modification time
+        st = original(self, *args, **kwargs)
+        return SimpleNamespace(st_size=st.st_size, st_mtime_ns=st.st_mtime_ns + 1) if self.name == "build.py" else st
+
+    monkeypatch.setattr(Path, "stat", edited)
     assert chart_controller._layout_fingerprint() != before
     chart_controller._layout_fingerprint.cache_clear()
 

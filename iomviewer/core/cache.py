@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from iomviewer import __version__
 
@@ -50,6 +51,23 @@ def key(*parts: bytes | str) -> str:
         digest.update(len(data).to_bytes(8, "little"))
         digest.update(data)
     return digest.hexdigest()
+
+
+def files_stamp(paths: Iterable[Path]) -> str:
+    """Files as the file system describes them (name, size, modification time).
+
+    A changed file (a checkout, an edit, an install) has another stamp, and
+    nothing is read or hashed: the code a cache entry depends on is stamped at
+    every start.  Missing files are left out.
+    """
+    parts = []
+    for path in paths:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return ";".join(parts)
 
 
 def _path(kind: str, entry: str) -> Path | None:

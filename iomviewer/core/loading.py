@@ -266,6 +266,11 @@ def read_bytes(path: str | Path) -> bytes:
     us), checked on its descriptor, and read up to one byte past the limit:
     a file that grows after the check is still refused.
     """
+    return _read_with_stat(path)[0]
+
+
+def _read_with_stat(path: str | Path):
+    """read_bytes, with the os.stat_result of the descriptor the bytes came from."""
     import os
     import stat
 
@@ -290,7 +295,7 @@ def read_bytes(path: str | Path) -> bytes:
             data = handle.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             raise too_big(len(data))
-        return data
+        return data, info
     except DatasetError:
         raise
     except OSError as exc:
@@ -564,18 +569,27 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     dataset built after the structural checks (ids, parents, cycles, roots…)
     are remembered per exact file content: bytes that passed once, against
     the same schema and app version, are neither checked nor built again.
+    A file seen before, unchanged on disk, is not even read (see _known_digest).
     """
     from iomviewer.core import cache
     from iomviewer.resources import bundled_dataset_path
 
     if path is None:
         path = bundled_dataset_path()
-    raw = read_bytes(path)
+    known = _known_digest(path)
+    if known is not None:
+        dataset = _cached_dataset(_cache_entry(known), known)
+        if dataset is not None:
+            object.__setattr__(dataset, "path", str(path))  # the same bytes may sit in another file
+            return dataset
+    raw, info = _read_with_stat(path)
     digest = cache.sha256(raw).hexdigest()
+    if digest != known:
+        _remember_digest(info, digest)
     entry = _cache_entry(digest)
     dataset = _cached_dataset(entry, digest)
     if dataset is not None:
-        object.__setattr__(dataset, "path", str(path))  # the same bytes may sit in another file
+        object.__setattr__(dataset, "path", str(path))
         return dataset
     trusted = cache.get("validated", entry) is not None
     # The cache entry is written only after these bytes passed every check,
@@ -601,6 +615,43 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     return dataset
 
 
+# A file's digest by its identity on disk (device, inode, size, times), so
+# that a start neither reads nor hashes a file it has seen: hashing the
+# bundled 250 KB took 20 M instructions, a twelfth of the start's own work.
+# Kept only for files last written over DIGEST_SETTLED_NS ago: a file written
+# within the file system's timestamp granularity could change again with
+# every field equal (git's "racy" index entries).  ctime cannot be set back
+# by a user's tools, so a rewritten file in place is another entry.
+DIGEST_SETTLED_NS = 2_000_000_000
+
+
+def _file_identity(info) -> str:
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
+
+def _known_digest(path: str | Path) -> str | None:
+    import os
+
+    from iomviewer.core import cache
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # read_bytes says what is wrong
+    blob = cache.get("digest", cache.key(_file_identity(info)), max_bytes=64)
+    text = blob.decode("ascii", "replace") if blob else ""
+    return text if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else None
+
+
+def _remember_digest(info, digest: str) -> None:
+    import time
+
+    from iomviewer.core import cache
+
+    if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) > DIGEST_SETTLED_NS:
+        cache.put("digest", cache.key(_file_identity(info)), digest.encode("ascii"))
+
+
 def _cache_entry(digest: str) -> str:
     """The cache key of a file's verdicts: its bytes' SHA-256, the schema, this code and the app version."""
     from iomviewer.core import cache
@@ -610,20 +661,14 @@ def _cache_entry(digest: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _code_fingerprint() -> bytes:
-    """The loader's and the model's source: a checkout changed between two runs of one version
+def _code_fingerprint() -> str:
+    """The loader's and the model's files: a checkout changed between two runs of one version
     must not read back a Dataset of other classes or checks.  (A frozen app has no sources: its
     version, which cache.key adds, says it.)"""
-    from iomviewer.core.cache import sha256
+    from iomviewer.core.cache import files_stamp
 
-    digest = sha256()
     folder = Path(__file__).resolve().parent
-    for name in ("loading.py", "model.py"):
-        try:
-            digest.update((folder / name).read_bytes())
-        except OSError:
-            pass
-    return digest.digest()
+    return files_stamp(folder / name for name in ("loading.py", "model.py"))
 
 
 # The dataset built from a file, pickled, per exact file content (with the

@@ -55,36 +55,25 @@ def _layout_fingerprint() -> str:
     Read from the files, without importing anything: importlib.metadata
     costs 50 ms of imports, and importing pygraphviz loads Graphviz itself,
     both of which a start on a cached layout avoids.  pygraphviz's extension
-    (which ships Graphviz) by name, size and mtime; the chart code by content
-    where it is on disk (a checkout, a wheel), else the app version that
+    (which ships Graphviz) and the chart code by name, size and mtime where
+    they are on disk (a checkout, a wheel), else the app version that
     cache.key adds anyway (a frozen app).
     """
     import importlib.util
     from pathlib import Path
 
     import iomviewer
-    from iomviewer.core.cache import sha256
+    from iomviewer.core.cache import files_stamp
 
     parts = []
     spec = importlib.util.find_spec("pygraphviz")
     if spec is not None and spec.origin:
-        folder = Path(spec.origin).parent
-        try:
-            for found in sorted(folder.glob("_graphviz*")):
-                st = found.stat()
-                parts.append(f"{found.name}:{st.st_size}:{st.st_mtime_ns}")
-        except OSError:
-            pass
-    code = sha256()
+        parts.append(files_stamp(sorted(Path(spec.origin).parent.glob("_graphviz*"))))
     package = Path(iomviewer.__file__).parent
     # The files, not the modules: importing build.py costs a start ~8 ms.
     # layout.py: cached records are its classes; core/text.py cleans the labels.
-    for name in ("chart/build.py", "chart/options.py", "chart/layout.py", "chart/style.py", "core/text.py"):
-        try:
-            code.update((package / name).read_bytes())
-        except OSError:
-            pass
-    parts.append(code.hexdigest()[:16])
+    parts.append(files_stamp(package / name for name in (
+        "chart/build.py", "chart/options.py", "chart/layout.py", "chart/style.py", "core/text.py")))
     return ";".join(parts)
 
 
