@@ -20,16 +20,12 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 import shiboken6
-from PySide6.QtCore import (QEasingCurve, QEvent, QPoint, QPointF, QRectF, Qt, QTimer, QVariantAnimation,
-                            Signal)
-from PySide6.QtGui import (QColor, QContextMenuEvent, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPen,
-                           QRegion, QResizeEvent, QShowEvent, QTransform, QWheelEvent)
-from PySide6.QtWidgets import (QApplication, QFrame, QGraphicsItem, QGraphicsRectItem, QGraphicsScene,
-                               QGraphicsView, QLabel, QMenu, QProgressBar, QPushButton, QToolTip, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QApplication, QFrame, QGraphicsItem, QGraphicsScene, QGraphicsView, QLabel, QVBoxLayout, QWidget
 
 from iomviewer.chart import style
 from iomviewer.chart.layout import Layout
@@ -37,6 +33,13 @@ from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, Z_CLUSTER, Z_EDGE, Z_G
                                       NodeItem, Overview, background_item, cluster_item, edge_item, text_item,
                                       texts_readable)
 from iomviewer.ui.memory import pause_collector, resume_collector
+
+if TYPE_CHECKING:
+    # The rest is imported where it is used: each Qt type PySide makes costs
+    # the start 0.2-2 ms (its enums), and these serve a big chart, the busy
+    # overlay, an animation or a menu, none of which the first paint needs.
+    from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent, QWheelEvent
+    from PySide6.QtWidgets import QGraphicsRectItem, QMenu
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,8 @@ class _Scene:
         self.serial = 0
 
     def start_layers(self, bounds: QRectF) -> Overview:
+        from PySide6.QtWidgets import QGraphicsRectItem
+
         self.overview = Overview(bounds)
         self.scene.addItem(self.overview)
         for z in (Z_CLUSTER, Z_EDGE, Z_NODE):
@@ -98,6 +103,8 @@ class _Scene:
             key = (int((x + w / 2) // TILE_PT), int((y + h / 2) // TILE_PT))
             tile = self.tiles.get(key)
             if tile is None:
+                from PySide6.QtWidgets import QGraphicsRectItem
+
                 tile = self.tiles[key] = QGraphicsRectItem(self.layers[Z_NODE])
                 tile.setPen(QPen(Qt.PenStyle.NoPen))
                 # Qt skips the children of a tile outside the area painted or hit-tested.
@@ -141,6 +148,8 @@ class _BusyOverlay(QWidget):
     """
 
     def __init__(self, parent: QWidget) -> None:
+        from PySide6.QtWidgets import QProgressBar, QPushButton
+
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         card = self.card = QFrame(self)
@@ -187,6 +196,8 @@ class _BusyOverlay(QWidget):
         # Mouse events reach a widget only inside its mask: outside the card
         # they go to the chart.  (WA_TransparentForMouseEvents would also make
         # the card's button unclickable.)  The veil is painted by the view.
+        from PySide6.QtGui import QRegion
+
         self.layout().activate()
         self.setMask(QRegion(self.card.geometry()))
 
@@ -238,17 +249,13 @@ class ChartView(QGraphicsView):
         self._panning = False
         self._pan_origin = QPoint()
         self.smooth_scrolling = True
-        self._animation = QVariantAnimation(self)
-        self._animation.setDuration(CENTER_ANIMATION_MS)
-        self._animation.setEasingCurve(QEasingCurve.Type.OutCubic)
-        self._animation.valueChanged.connect(lambda p: self.centerOn(p))
+        self._animation = None  # the centring animation, made at its first run
         self.last_build_seconds = 0.0
 
         self._busy = False
         self._busy_message = ""
         self._progress = (0, 0)
-        self._overlay = _BusyOverlay(self)
-        self._overlay.cancel.clicked.connect(self._on_cancel_clicked)
+        self._overlay_widget: _BusyOverlay | None = None  # made the first time it is needed: see _overlay
         self._busy_timer = QTimer(self)
         self._busy_timer.setSingleShot(True)
         self._busy_timer.setInterval(BUSY_DELAY_MS)
@@ -420,7 +427,7 @@ class ChartView(QGraphicsView):
         built, self._next = self._next, None
         scene, serial, big = built.scene, built.serial, built.big
         anchor = None if self._auto_fit else self._view_anchor()
-        self._animation.stop()
+        self._stop_animation()
         old_scene, old_items = self.scene(), self._built.disposal_order() if self._built else []
         if self._overview is not None:
             self._overview.stop()
@@ -650,7 +657,7 @@ class ChartView(QGraphicsView):
 
     def fit_all(self) -> None:
         """Show the whole chart (KeepAspectRatio), never enlarged beyond FIT_MAX_ZOOM."""
-        self._animation.stop()
+        self._stop_animation()
         rect = self._content_rect()
         if rect.isEmpty():
             self.resetTransform()
@@ -673,16 +680,27 @@ class ChartView(QGraphicsView):
 
     def _center_on(self, point: QPointF) -> None:
         self._auto_fit = False
-        self._animation.stop()
+        self._stop_animation()
         start = self.mapToScene(self.viewport().rect().center())
         far = (abs(point.x() - start.x()) > 3 * self.viewport().width() / max(self.transform().m11(), 1e-6)
                or abs(point.y() - start.y()) > 3 * self.viewport().height() / max(self.transform().m11(), 1e-6))
         if not self.smooth_scrolling or not self.isVisible() or far:
             self.centerOn(point)
             return
+        if self._animation is None:
+            from PySide6.QtCore import QEasingCurve, QVariantAnimation
+
+            self._animation = QVariantAnimation(self)
+            self._animation.setDuration(CENTER_ANIMATION_MS)
+            self._animation.setEasingCurve(QEasingCurve.Type.OutCubic)
+            self._animation.valueChanged.connect(lambda p: self.centerOn(p))
         self._animation.setStartValue(QPointF(start))
         self._animation.setEndValue(QPointF(point))
         self._animation.start()
+
+    def _stop_animation(self) -> None:
+        if self._animation is not None:
+            self._animation.stop()
 
     def texts_visible(self) -> bool:
         """Whether unit names are drawn at the current zoom (not below chart_items.TEXT_MIN_PX)."""
@@ -736,6 +754,9 @@ class ChartView(QGraphicsView):
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and self.overview_shown():
             # The overview shows no items to hover: give the unit's tooltip from the grid.
+            from PySide6.QtGui import QHelpEvent
+            from PySide6.QtWidgets import QToolTip
+
             assert isinstance(event, QHelpEvent)
             uid = self.unit_at(event.pos())
             if uid is not None:
@@ -748,7 +769,7 @@ class ChartView(QGraphicsView):
     # --- events -----------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
-            self._animation.stop()
+            self._stop_animation()
             self._press = (event.position(), self.unit_at(event.position())
                            if event.button() == Qt.MouseButton.LeftButton else None)
             self._panning = False
@@ -820,7 +841,7 @@ class ChartView(QGraphicsView):
             event.ignore()
             return
         # Plain wheel and Ctrl+wheel zoom around the cursor.
-        self._animation.stop()
+        self._stop_animation()
         self.set_zoom(self.zoom() * ZOOM_STEP ** (delta.y() / 120.0), event.position())
         event.accept()
 
@@ -845,6 +866,8 @@ class ChartView(QGraphicsView):
 
     def context_menu_for(self, unit_id: str | None) -> QMenu:
         """The context menu of a unit (or of empty space when unit_id is None)."""
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         if unit_id is not None:
             toggle = menu.addAction(self.tr("Replier / déplier les unités rattachées"))
@@ -869,7 +892,8 @@ class ChartView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._overlay.setGeometry(self.viewport().geometry())
+        if self._overlay_widget is not None:
+            self._overlay_widget.setGeometry(self.viewport().geometry())
         if self._auto_fit:
             self.fit_all()
 
@@ -882,8 +906,16 @@ class ChartView(QGraphicsView):
     def is_busy(self) -> bool:
         return self._busy or self._building is not None
 
+    @property
+    def _overlay(self) -> _BusyOverlay:
+        if self._overlay_widget is None:
+            self._overlay_widget = _BusyOverlay(self)
+            self._overlay_widget.setGeometry(self.viewport().geometry())
+            self._overlay_widget.cancel.clicked.connect(self._on_cancel_clicked)
+        return self._overlay_widget
+
     def overlay_visible(self) -> bool:
-        return self._overlay.isVisible()
+        return self._overlay_widget is not None and self._overlay_widget.isVisible()
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         """Veil the chart with a message and a running indicator while a layout runs elsewhere.
@@ -899,8 +931,8 @@ class ChartView(QGraphicsView):
     def set_progress(self, done: int, total: int) -> None:
         """Steps done of the running layout (0, 0: unknown)."""
         self._progress = (done, total)
-        if not self._building:
-            self._overlay.set_progress(done, total)
+        if not self._building and self._overlay_widget is not None:
+            self._overlay_widget.set_progress(done, total)
 
     def _show_building(self, done: int, total: int) -> None:
         self._overlay.label.setText(self.tr("Dessin de l'organigramme…"))
@@ -919,7 +951,7 @@ class ChartView(QGraphicsView):
         else:
             self._progress = (0, 0)
             self._busy_timer.stop()
-            if self._overlay.isVisible():
+            if self.overlay_visible():
                 self._overlay.hide()
                 self.viewport().update()
 
@@ -932,7 +964,7 @@ class ChartView(QGraphicsView):
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         """The overlay's veil (the overlay widget itself is masked to its card)."""
-        if self._overlay.isVisible():
+        if self.overlay_visible():
             painter.fillRect(rect, QColor(255, 255, 255, 140))
 
     def _on_cancel_clicked(self) -> None:

@@ -11,9 +11,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QComboBox,
     QLabel,
     QMainWindow,
@@ -40,8 +39,10 @@ from iomviewer.ui.settings import Settings
 from iomviewer.ui.tree_panel import TreePanel
 from iomviewer.ui.workers import TaskRunner
 
-if TYPE_CHECKING:  # made on first use: see MainWindow.change_list
-    from iomviewer.ui.change_list import ChangeListPanel
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+    from iomviewer.ui.change_list import ChangeListPanel  # made on first use: see MainWindow.change_list
 
 log = logging.getLogger(__name__)
 
@@ -462,6 +463,8 @@ class MainWindow(QMainWindow):
         # QWidget), creates every QWidget subclass it knows to find its type:
         # 20-25 ms, kept out of the first paint (see _next_after_paint).
         # (The chart's viewport is ChartView's own.)
+        from PySide6.QtWidgets import QAbstractScrollArea
+
         for area in self.findChildren(QAbstractScrollArea):
             if area is not self.chart:
                 area.viewport().installEventFilter(self)

@@ -8,14 +8,18 @@ tree, the chart and the detail pane cannot echo each other in a loop.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QRect, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
 from iomviewer.core.model import Edition
 from iomviewer.ui.tree_model import UnitTreeModel
+
+if TYPE_CHECKING:  # a context menu is made when asked for, not at start
+    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtWidgets import QMenu
 
 INITIAL_DEPTH = 2  # levels expanded when an edition is shown
 
@@ -314,6 +318,8 @@ class TreePanel(QWidget):
         menu.deleteLater()
 
     def _build_context_menu(self, unit_id: str | None) -> QMenu:
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         menu.addAction(self.tr("Développer tout"), self.expand_all)
         menu.addAction(self.tr("Réduire tout"), self.collapse_all)
