@@ -135,9 +135,7 @@ def test_monkey_session_has_no_exception_no_thread_leak_and_flat_memory(qtbot, t
         root = rng.choice([None, win.selected_unit])
         options = win.chart_controller.options
         if root is not None and root in win.edition:
-            from dataclasses import replace
-
-            options = replace(options, root=root, depth=2)
+            options = options._replace(root=root, depth=2)
         try:
             export_chart(win.dataset, win.edition, options, ExportOptions(format=fmt, page="a4", dpi=72),
                          exports / f"chart.{fmt}")

@@ -262,7 +262,7 @@ def _page_specs(dataset: Dataset, edition: Edition, options: ChartOptions, xo: E
         return [_PageSpec(options, title, subtitle, title or edition.label)]
     words = _words(options.lang)
     overview_sub = f"{subtitle} — {words['overview']}" if subtitle else words["overview"]
-    specs = [_PageSpec(replace(options, compact=True), title, overview_sub, words["overview"].capitalize(),
+    specs = [_PageSpec(options._replace(compact=True), title, overview_sub, words["overview"].capitalize(),
                        check_readability=False)]
     scope_root = options.root or edition.root.id
     base = edition.depth(scope_root)
@@ -272,7 +272,7 @@ def _page_specs(dataset: Dataset, edition: Edition, options: ChartOptions, xo: E
             remaining = depth if remaining is None else min(depth, remaining)
         unit = edition.unit(uid)
         sub = f"{_branch_path(edition, uid, upto_parent=True)} · {edition.label}"
-        specs.append(_PageSpec(replace(options, root=uid, depth=remaining), clean_text(unit.name), sub,
+        specs.append(_PageSpec(options._replace(root=uid, depth=remaining), clean_text(unit.name), sub,
                                clean_text(unit.name)))
     return specs
 
@@ -801,15 +801,15 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         if _placeable(edition, options, xo):
             fixed = _placed_furniture(spec, xo, edition, sources, entries, landscape, margin)
             for factor, wrap in _PLACED_TRIES:
-                graph = _build(edition, replace(options, aspect=factor * avail_w / fixed.room, kind_line=False,
-                                                placed=True, wrap=wrap), highlighted)
+                graph = _build(edition, options._replace(aspect=factor * avail_w / fixed.room, kind_line=False,
+                                                  placed=True, wrap=wrap), highlighted)
                 w, h = _placed_size(graph)
                 scale = fixed.scale(w, h)
                 if best is None or scale > best[0] * 1.0001:
                     best = (scale, graph, w, h, landscape)
             continue
         for factor, kind_line in _tries(xo, edition):
-            graph = _build(edition, replace(options, aspect=factor * avail_w / avail_h, kind_line=kind_line),
+            graph = _build(edition, options._replace(aspect=factor * avail_w / avail_h, kind_line=kind_line),
                            highlighted)
             w, h = _natural_size(_dot_text(graph))
             scale = min(avail_w / w, avail_h / h)

@@ -10,9 +10,9 @@ survives greyscale print.
 
 No Qt here: the Qt view reads the same constants to restyle items in place.
 """
-from __future__ import annotations
-
-from dataclasses import dataclass
+# No `from __future__ import annotations`: NamedTuple would compile each
+# string annotation into a ForwardRef (as in chart/layout.py).
+from typing import NamedTuple
 
 from iomviewer.core.model import KIND_LABELS_EN, KIND_LABELS_FR, KINDS
 
@@ -49,8 +49,9 @@ HIGHLIGHT_FILL = "#fff3a0"
 HIGHLIGHT_PENWIDTH = 3.0
 
 
-@dataclass(frozen=True, slots=True)
-class KindStyle:
+# The styles are named tuples, not frozen dataclasses: as immutable, and a
+# class costs ~0.2 ms to create at import instead of ~1.4 ms.
+class KindStyle(NamedTuple):
     fill: str
     border: str
     text: str = TEXT_COLOR
@@ -119,8 +120,7 @@ def font_families(fontname: str = FONTNAME) -> list[str]:
 # border and no word: their absence from a partial edition is not a change.
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeStyle:
+class ChangeStyle(NamedTuple):
     color: str
     symbol: str
     label_fr: str

@@ -10,9 +10,8 @@ import functools
 import itertools
 import logging
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from iomviewer.core.model import (
     Alias,
@@ -49,8 +48,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_NUMBER = re.compile(rb"[0-9]{4000,}")
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+# A named tuple, not a frozen dataclass: as immutable, and ~1 ms less to
+# create at import.
+class Problem(NamedTuple):
     """One thing wrong with a dataset, and where."""
 
     message: str

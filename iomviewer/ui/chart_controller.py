@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections import OrderedDict
-from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
 
@@ -317,14 +316,14 @@ class ChartController(QObject):
         self._dataset = dataset
         # Collapsed units of another edition mean nothing here.
         kept = frozenset(u for u in self._options.collapsed if u in edition)
-        self._options = replace(self._options, collapsed=kept)
+        self._options = self._options._replace(collapsed=kept)
         if self._selection not in edition:
             self._selection = None
         self.refresh()
 
     def set_options(self, **changes) -> None:
         """Change rankdir, compact, depth, show_links… and lay out again if needed."""
-        new = replace(self._options, **changes)
+        new = self._options._replace(**changes)
         if new != self._options:
             self._options = new
             self.refresh()
@@ -352,9 +351,9 @@ class ChartController(QObject):
     # --- layout ----------------------------------------------------------------
     def _effective_options(self) -> ChartOptions:
         root = self._selection if self._branch_only and self._selection else None
-        options = replace(self._options, root=root)
+        options = self._options._replace(root=root)
         depth = self._automatic_depth(options)
-        return replace(options, depth=depth) if depth is not None else options
+        return options._replace(depth=depth) if depth is not None else options
 
     def _automatic_depth(self, options: ChartOptions) -> int | None:
         if not self._auto_enabled or options.depth is not None or self._edition is None:

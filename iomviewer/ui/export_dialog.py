@@ -281,9 +281,9 @@ class ExportDialog(QDialog):
         scope = self.scope()
         if scope == "view":
             return view
-        base = replace(view, root=None, depth=None, collapsed=frozenset())
+        base = view._replace(root=None, depth=None, collapsed=frozenset())
         if scope == "branch":
-            return replace(base, root=self._selected, depth=self.depth.value() or None)
+            return base._replace(root=self._selected, depth=self.depth.value() or None)
         return base
 
     def highlighted(self) -> frozenset[str]:

@@ -13,8 +13,7 @@ filtered out; a change schedules this checked sync instead.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from pathlib import Path
 
@@ -23,8 +22,9 @@ from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSetti
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Option:
+# A named tuple, not a frozen dataclass: as immutable, and ~1 ms less to
+# create at import.
+class Option(NamedTuple):
     type: type
     default: Any
     check: Callable[[Any], bool] = lambda value: True
