@@ -190,3 +190,14 @@ def test_mandate_diff_and_back(pane):
     pane.set_mandate_diff(None)
     assert "modifications" not in pane.toPlainText()
     assert "avec ses États Membres" in pane.toPlainText()
+
+
+@pytest.mark.parametrize("text", ["Santé & <b>migrations</b>", "l'OIM \"ONU\"", "&amp; déjà", "a\nb", "\x1b[31m"])
+def test_escaping_is_html_escape_with_controls_shown_as_spaces(text):
+    import html
+    import re
+
+    from iomviewer.ui.detail_pane import esc
+
+    expected = html.escape(re.sub("[\x00-\x09\x0b-\x1f\x7f-\x9f]", " ", text), quote=True).replace("\n", "<br>")
+    assert esc(text) == expected

@@ -1,5 +1,6 @@
 """The window's start puts back the import PySide6 replaced (see ui/import_hook.py)."""
 import builtins
+import os
 import subprocess
 import sys
 
@@ -47,3 +48,24 @@ def test_an_import_someone_else_installed_is_left_alone(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", tracing_import)
     assert not drop_feature_import_hook()
     assert builtins.__import__ is tracing_import
+
+
+def test_a_warm_start_imports_neither_html_nor_the_busy_overlay(tmp_path):
+    # Each costs the start milliseconds and serves only a hover, a big chart or a long layout.
+    probe = ("import builtins, os, sys\n"
+             "printed = builtins.print\n"
+             "def stop(*a, **k):\n"
+             "    if a and 'ready in' in str(a[0]):\n"
+             "        from PySide6.QtWidgets import QApplication\n"
+             "        window = [w for w in QApplication.topLevelWidgets() if hasattr(w, 'chart')][0]\n"
+             "        printed('LOADED', ['html' in sys.modules, window.chart._overlay_widget is not None], flush=True)\n"
+             "        os._exit(0)\n"
+             "    printed(*a, **k)\n"
+             "builtins.print = stop\n"
+             "from iomviewer.cli import main\n"
+             "main(['--smoke-test'])\n")
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path),
+               QT_QPA_PLATFORM="offscreen")
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
+            for _ in range(2)]  # the first lays the chart out and fills the caches
+    assert "LOADED [False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr

@@ -23,7 +23,6 @@ Fidelity notes:
 """
 from __future__ import annotations
 
-import html
 import time
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -614,6 +613,8 @@ class NodeItem(QGraphicsItem):
 
     def tooltip_html(self) -> str:
         """Full name, kind and change marks; the name escaped, so "<b>x</b>" shows literally."""
+        import html  # here, at a hover: importing it costs a start 2-5 ms
+
         kind = self.kind
         kind = i18n.kind_label(kind) if kind else ""
         lines = [f"<b>{html.escape(self.record.tooltip)}</b>"]
@@ -736,6 +737,8 @@ def edge_item(record: EdgeRecord) -> QGraphicsPathItem:
     item.setData(ROLE_ID, record.id or f"{record.tail}->{record.head}")
     item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
     if record.tooltip:
+        import html
+
         # Escaped inside markup: a tooltip that starts with a tag is read as rich text.
         item.setToolTip("<qt>" + html.escape(record.tooltip) + "</qt>")
     return item

@@ -6,7 +6,6 @@ through TaskRunner workers.
 """
 from __future__ import annotations
 
-import html
 import logging
 from typing import TYPE_CHECKING
 
@@ -538,6 +537,8 @@ class MainWindow(QMainWindow):
         text = self.chart_controller.auto_depth_message()
         self.scale_notice.setVisible(bool(text))
         if text:
+            import html  # only for a big chart's notice: importing it costs a start 2-5 ms
+
             self.scale_notice.setText(html.escape(text) + ' <a href="all">'
                                       + html.escape(self.tr("Tout afficher (peut prendre une minute)")) + "</a>")
 

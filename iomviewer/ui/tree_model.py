@@ -13,7 +13,6 @@ tree, the chart and the detail pane works on ids, never on widgets.
 """
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
 from typing import Iterable
@@ -413,6 +412,8 @@ class UnitTreeModel(QAbstractItemModel):
     def _tooltip(self, serial: int) -> str:
         # Rich text built from escaped parts: Qt guesses rich text from a
         # leading tag, so a raw name such as "<b>…" would otherwise be parsed.
+        import html  # here, at a hover: importing it costs a start 2-5 ms
+
         unit = self._edition.unit(self._ids[serial])
         title = html.escape(unit.name)
         if unit.acronym:
