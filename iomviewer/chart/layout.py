@@ -23,7 +23,6 @@ wants it first, see rgba()), or a colour name as Graphviz gave it.
 import contextlib
 import functools
 import gc
-import json
 import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -235,6 +234,8 @@ def _lay_out_text(source: str, keep: bool = True) -> tuple[Layout, bytes]:
 
         data = _render_source(source, "json")
         return parse_json(data), data
+    import json  # here: a start that draws its chart from the layout cache writes and reads no JSON
+
     return layout, json.dumps(capture, ensure_ascii=False).encode("utf-8") if keep else b""
 
 
@@ -416,7 +417,10 @@ def _capture(source: str) -> dict:
         gv.agclose(root)
 
 
-_EDGE_KEY = re.compile(r'\[key=(?:"((?:[^"\\]|\\.)*)"|([^\s,\]"]+))')
+# Compiled on first use, as _setlinewidth(): a start from the layout cache lays nothing out.
+@functools.cache
+def _edge_key() -> re.Pattern[str]:
+    return re.compile(r'\[key=(?:"((?:[^"\\]|\\.)*)"|([^\s,\]"]+))')
 
 
 def _in_source_order(edges: list, keys: list, source: str) -> list:
@@ -435,7 +439,7 @@ def _in_source_order(edges: list, keys: list, source: str) -> list:
     if len(wanted) != len(keys):
         raise _Unsupported("two edges with one key")
     order = []
-    for m in _EDGE_KEY.finditer(source):
+    for m in _edge_key().finditer(source):
         key = m.group(2) if m.group(1) is None else m.group(1).replace('\\\n', '').replace('\\"', '"')
         if key in wanted:
             order.append(wanted.pop(key))
@@ -512,7 +516,11 @@ def _op_color(op: dict) -> str:
 
 
 _ANCHORS = {"l": "l", "c": "c", "r": "r", -1: "l", 0: "c", 1: "r", "-1": "l", "0": "c", "1": "r"}
-_SETLINEWIDTH = re.compile(r"\s*setlinewidth\(\s*([0-9.eE+-]+)\s*\)\s*")
+
+
+@functools.cache
+def _setlinewidth() -> re.Pattern[str]:
+    return re.compile(r"\s*setlinewidth\(\s*([0-9.eE+-]+)\s*\)\s*")
 
 
 class _Interpreter:
@@ -781,6 +789,8 @@ def parse_json(data: bytes | str | dict) -> Layout:
     if isinstance(data, (bytes, bytearray)):
         data = bytes(data).decode("utf-8", errors="replace")
     if isinstance(data, str):
+        import json  # here, as in _lay_out_text: not on a start from the layout cache
+
         try:
             data = json.loads(data)
         except ValueError as exc:
@@ -834,7 +844,7 @@ def parse_json(data: bytes | str | dict) -> Layout:
 
 def _style_op(value: str, width: float, style: str, invisible: bool) -> tuple[float, str, bool]:
     """The pen after an xdot style op ("setlinewidth(2)", "dashed", "bold", "invis"…): width, style, hidden."""
-    m = _SETLINEWIDTH.fullmatch(value)
+    m = _setlinewidth().fullmatch(value)
     if m:
         return float(m.group(1)), style, invisible
     if value in ("solid", "dashed", "dotted"):

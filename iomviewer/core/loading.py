@@ -44,8 +44,18 @@ MAX_SCHEMA_ERRORS_SCANNED = 1000
 # Python's recursion limit on it.
 MAX_DEPTH = 32
 _MAX_MESSAGE = 300
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_LONG_NUMBER = re.compile(rb"[0-9]{4000,}")
+
+
+# The regexes here are compiled on first use, not at import: a start that
+# reads its dataset from the cache parses no JSON and finds no problem.
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
+
+
+@functools.cache
+def _long_number() -> re.Pattern[bytes]:
+    return re.compile(rb"[0-9]{4000,}")
 
 
 # A named tuple, not a frozen dataclass: as immutable, and ~1 ms less to
@@ -81,7 +91,9 @@ def _clip(text: str, limit: int = _MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+@functools.cache
+def _plain_key() -> re.Pattern[str]:
+    return re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
 
 def json_path(parts: Iterable[Any]) -> str:
@@ -90,7 +102,7 @@ def json_path(parts: Iterable[Any]) -> str:
     for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif _PLAIN_KEY.fullmatch(str(part)):
+        elif _plain_key().fullmatch(str(part)):
             out += f".{part}"
         else:  # a key from the file: quoted, escaped and clipped
             import json
@@ -144,13 +156,15 @@ def parse_json_bytes(raw: bytes, check_shape: bool = True) -> Any:
     return doc
 
 
-_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+@functools.cache
+def _token() -> re.Pattern[bytes]:
+    return re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def _depth_problem(raw: bytes) -> Problem:
     """Say where the nesting passes MAX_DEPTH (json.loads only says it recursed too deep)."""
     depth = 0
-    for token in _TOKEN.finditer(raw):
+    for token in _token().finditer(raw):
         kind = token.group()[:1]
         if kind in (b"[", b"{"):
             depth += 1
@@ -165,7 +179,9 @@ def _depth_problem(raw: bytes) -> Problem:
     return Problem(f"JSON imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)")
 
 
-_KEY_OR_TOKEN = re.compile(rb'("(?:[^"\\]|\\.)*")(\s*:)?|[\[\]{}]|NaN|-?Infinity')
+@functools.cache
+def _key_or_token() -> re.Pattern[bytes]:
+    return re.compile(rb'("(?:[^"\\]|\\.)*")(\s*:)?|[\[\]{}]|NaN|-?Infinity')
 
 
 def _line_column(raw: bytes, offset: int) -> str:
@@ -179,7 +195,7 @@ def _scan_problem(raw: bytes) -> Problem | None:
     import json
 
     keys: list[set | None] = []
-    for token in _KEY_OR_TOKEN.finditer(raw):
+    for token in _key_or_token().finditer(raw):
         text = token.group()
         if text[:1] == b'"':
             if token.group(2) and keys and keys[-1] is not None:
@@ -208,7 +224,7 @@ def _value_problem(raw: bytes, exc: ValueError) -> Problem:
     scanned = _scan_problem(raw)
     if scanned is not None:
         return scanned
-    long_number = _LONG_NUMBER.search(raw)
+    long_number = _long_number().search(raw)
     if long_number is not None and "digits" in str(exc):
         # Python refuses to convert integers of more than 4,300 digits.
         start = long_number.start()
@@ -220,11 +236,12 @@ def _value_problem(raw: bytes, exc: ValueError) -> Problem:
 
 def _shape_problem(doc: Any) -> Problem | None:
     """Check, without recursion, nesting depth and strings that are not Unicode text."""
+    surrogate = _surrogate().search
     stack: list[tuple[Any, tuple]] = [(doc, ())]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
-            bad = _SURROGATE.search(value)
+            bad = surrogate(value)
             if bad is not None:
                 return Problem(
                     f"caractère invalide U+{ord(bad.group()):04X} (moitié de paire UTF-16 isolée) "
@@ -240,7 +257,7 @@ def _shape_problem(doc: Any) -> Problem | None:
             return Problem(f"JSON imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)", json_path(path[:8]) + "…")
         for key, child in children:
             if isinstance(key, str):
-                bad = _SURROGATE.search(key)
+                bad = surrogate(key)
                 if bad is not None:
                     return Problem(f"clé invalide (caractère U+{ord(bad.group()):04X} isolé)", json_path(path))
             if isinstance(child, (dict, list, str)):

@@ -36,13 +36,23 @@ _ELIDED = frozenset(ELIDED)
 # [^\W_] with an alternation for the marks made tokenizing twice as slow.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 _WORD = rf"[\w{_MARKS}]+"
-# A word, and the apostrophe after it when a letter follows: "l’" in "l’Unité".
-_TOKEN = re.compile(rf"({_WORD})([{APOSTROPHES}](?=\w))?")
-# A hyphenated compound as a whole ("bien-être", "main-d’œuvre", "Addis-Abeba").
-# Anchored at a word start and possessive: tried inside every word otherwise,
-# it backtracks quadratically in the word's length.
-_ELISION = rf"(?:{'|'.join(ELIDED)})[{APOSTROPHES}]"
-_COMPOUND = re.compile(rf"(?<![\w{_MARKS}]){_WORD}+(?:[{HYPHENS}](?:{_ELISION})?{_WORD}+)++", re.IGNORECASE)
+
+
+# The regexes here are compiled on first use, not at import (~3 ms of the
+# window's start, which only needs them once it searches).
+@lru_cache(maxsize=None)
+def _token() -> re.Pattern[str]:
+    # A word, and the apostrophe after it when a letter follows: "l’" in "l’Unité".
+    return re.compile(rf"({_WORD})([{APOSTROPHES}](?=\w))?")
+
+
+@lru_cache(maxsize=None)
+def _compound() -> re.Pattern[str]:
+    # A hyphenated compound as a whole ("bien-être", "main-d’œuvre", "Addis-Abeba").
+    # Anchored at a word start and possessive: tried inside every word otherwise,
+    # it backtracks quadratically in the word's length.
+    elision = rf"(?:{'|'.join(ELIDED)})[{APOSTROPHES}]"
+    return re.compile(rf"(?<![\w{_MARKS}]){_WORD}+(?:[{HYPHENS}](?:{elision})?{_WORD}+)++", re.IGNORECASE)
 
 
 def normalize(text: str) -> str:
@@ -82,7 +92,7 @@ def words(text: str, compounds: bool = False, cache: dict[str, str] | None = Non
     if cache is None:
         cache = {}
     out = []
-    for word, apostrophe in _TOKEN.findall(text):
+    for word, apostrophe in _token().findall(text):
         if apostrophe and not _kept(word, apostrophe):
             continue
         folded = cache.get(word)
@@ -91,13 +101,13 @@ def words(text: str, compounds: bool = False, cache: dict[str, str] | None = Non
         if folded:
             out.append(folded)
     if compounds and any(h in text for h in HYPHENS):
-        out.extend(w for w in map(normalize, _COMPOUND.findall(text)) if w)
+        out.extend(w for w in map(normalize, _compound().findall(text)) if w)
     return out
 
 
 def iter_words(text: str) -> Iterator[tuple[str, int, int]]:
     """Like tokenize, lazily and without compounds (to find a first match cheaply)."""
-    for m in _TOKEN.finditer(text):
+    for m in _token().finditer(text):
         word, apostrophe = m.groups()
         if _kept(word, apostrophe):
             folded = _fold_word(word)
@@ -116,7 +126,7 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
     """
     out = list(iter_words(text))
     if any(h in text for h in HYPHENS):
-        for m in _COMPOUND.finditer(text):
+        for m in _compound().finditer(text):
             word = normalize(m.group())
             if word:
                 out.append((word, m.start(), m.end()))
@@ -132,8 +142,13 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 # Unicode line and paragraph separators and the invisible bidi marks (LRM,
 # RLM, ALM); text of several lines keeps its tabs and newlines.
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_ONE_LINE_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029{_BIDI_CONTROLS}]")
-_LINES_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+
+
+@lru_cache(maxsize=None)
+def _unsafe(lines: bool) -> re.Pattern[str]:
+    if lines:
+        return re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+    return re.compile(f"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029{_BIDI_CONTROLS}]")
 
 
 def visible(text: str, lines: bool = False) -> str:
@@ -142,12 +157,13 @@ def visible(text: str, lines: bool = False) -> str:
     lines=False: one honest line (error messages).  lines=True: text of
     several lines for a terminal (the command line's text output).
     """
-    unsafe = _LINES_UNSAFE if lines else _ONE_LINE_UNSAFE
-    return unsafe.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _unsafe(bool(lines)).sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-# Cc (C0 controls, DEL, C1 controls) and the Unicode line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+@lru_cache(maxsize=None)
+def _control() -> re.Pattern[str]:
+    # Cc (C0 controls, DEL, C1 controls) and the Unicode line and paragraph separators.
+    return re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def clean_text(text: str) -> str:
@@ -156,4 +172,4 @@ def clean_text(text: str) -> str:
     Format characters (bidi marks, zero-width joiners) stay: they are part of
     how some names are written and carry no markup.
     """
-    return " ".join(_CONTROL.sub(" ", text).split())
+    return " ".join(_control().sub(" ", text).split())
