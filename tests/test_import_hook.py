@@ -22,8 +22,9 @@ def test_the_window_start_runs_imports_without_pysides_hook():
 
 
 def test_imports_and_qt_types_still_load_once_the_hook_is_dropped():
-    import PySide6.QtCore  # noqa: F401  (installs the hook if nothing has yet)
+    from PySide6 import QtCore
 
+    assert QtCore.qVersion()  # PySide6 loaded: its hook is installed if nothing else took its place
     before = builtins.__import__
     if before is not getattr(builtins, "__feature_import__", None):
         pytest.skip("PySide6's hook is not what is installed in this process")
@@ -31,7 +32,9 @@ def test_imports_and_qt_types_still_load_once_the_hook_is_dropped():
         assert drop_feature_import_hook()
         assert builtins.__import__ is builtins.__orig_import__
         assert not drop_feature_import_hook()  # once is enough
-        import colorsys  # noqa: F401  (a module nothing here has imported)
+        import colorsys  # a module nothing here has imported
+
+        assert colorsys.rgb_to_hsv(1, 1, 1)[2] == 1
         from PySide6.QtWidgets import QWizard  # a Qt type made lazily, through the kept import
 
         assert QWizard.WizardButton.NextButton
