@@ -403,3 +403,21 @@ def test_a_corrupt_digest_index_entry_is_a_miss(tmp_path, monkeypatch):
     cache.put("digest", entry, b"../../etc/passwd")
     assert len(load_dataset(path).edition()) == 7
     assert reads == [1]
+
+
+def test_editions_and_datasets_are_frozen_values(tmp_path):
+    from iomviewer.core.compare import ComparisonEdition
+
+    dataset = load_document(mini_doc())
+    edition = dataset.edition()
+    with pytest.raises(AttributeError):
+        edition.label = "autre"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del dataset.path
+    copy = pickle.loads(pickle.dumps(dataset))
+    assert copy == dataset and hash(copy) == hash(dataset) and copy is not dataset
+    assert copy.edition().unit("dept-a") == edition.unit("dept-a")  # lookup tables come along
+    assert repr(edition).startswith("Edition(id=") and "_by_id" not in repr(edition)
+    union = ComparisonEdition(edition.id, edition.label, edition.period, edition.units, changes=None)
+    assert union != edition  # another class: never equal, as with dataclasses
+    assert union.children(None) == edition.children(None) and union.changes is None

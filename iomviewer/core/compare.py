@@ -64,11 +64,15 @@ class ChangeMarks:
         return [m for m in MARK_ORDER if m in found]
 
 
-@dataclass(frozen=True)
 class ComparisonEdition(Edition):
     """The union of two editions, with the marks of the change from A to B."""
 
-    changes: ChangeMarks | None = None
+    FIELDS = Edition.FIELDS + ("changes",)
+    changes: ChangeMarks | None
+
+    def __init__(self, *args: Any, changes: ChangeMarks | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        object.__setattr__(self, "changes", changes)
 
 
 def comparison_of(edition: Edition | None) -> ChangeMarks | None:

@@ -4,11 +4,12 @@ Nothing here imports Qt or networkx; objects are immutable once loaded.
 The records (a unit, its source, links, aliases…) are named tuples: they
 are made at every start, and a frozen dataclass costs about 1.5 ms to
 define and an `object.__setattr__` per field to build (see benchmarks/RESULTS.md).
+Edition and Dataset, which keep lookup tables beside their fields, are
+Frozen classes written out for the same reason.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterator, Mapping, NamedTuple
+from typing import Any, Iterator, Mapping, NamedTuple
 
 # The closed list of kinds.  Order matters: it is the legend's order.
 KINDS: tuple[str, ...] = (
@@ -161,29 +162,65 @@ class Period(NamedTuple):
     end: int | None = None
 
 
-@dataclass(frozen=True)
-class Edition:
+class Frozen:
+    """Immutable; equal, hashed and shown by its FIELDS: a frozen dataclass, written out.
+
+    dataclass() compiles each class's methods when its module is imported
+    (about 1 ms a class, and 1 ms to import dataclasses); every start imports
+    this module.  Derived attributes (caches) are set with object.__setattr__
+    and take no part in equality.
+    """
+
+    FIELDS: tuple[str, ...] = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()  # type: ignore[attr-defined]
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.FIELDS)})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"cannot assign to field '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}'")
+
+
+class Edition(Frozen):
     """One dated state of the structure, with every unit resolved."""
 
+    FIELDS = ("id", "label", "period", "units", "sources", "evidence", "coverage", "coverage_note", "based_on")
     id: str
     label: str
     period: Period
     units: tuple[Unit, ...]
-    sources: tuple[str, ...] = ()
-    evidence: tuple[str, ...] = ()
-    coverage: str = "full"  # "full" or "partial"
-    coverage_note: str | None = None
-    based_on: str | None = None
-    _by_id: dict[str, Unit] = field(init=False, repr=False, compare=False)
-    _children: dict[str | None, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    sources: tuple[str, ...]
+    evidence: tuple[str, ...]
+    coverage: str  # "full" or "partial"
+    coverage_note: str | None
+    based_on: str | None
 
-    def __post_init__(self) -> None:
-        by_id = {u.id: u for u in self.units}
+    def __init__(self, id: str, label: str, period: Period, units: tuple[Unit, ...],
+                 sources: tuple[str, ...] = (), evidence: tuple[str, ...] = (), coverage: str = "full",
+                 coverage_note: str | None = None, based_on: str | None = None) -> None:
+        set_ = object.__setattr__
+        for name, value in zip(Edition.FIELDS, (id, label, period, units, sources, evidence, coverage,
+                                                coverage_note, based_on)):
+            set_(self, name, value)
+        by_id = {u.id: u for u in units}
         children: dict[str | None, list[str]] = {}
-        for u in self.units:
+        for u in units:
             children.setdefault(u.parent, []).append(u.id)
-        object.__setattr__(self, "_by_id", by_id)
-        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        set_(self, "_by_id", by_id)
+        set_(self, "_children", {k: tuple(v) for k, v in children.items()})
 
     @property
     def is_partial(self) -> bool:
@@ -257,21 +294,27 @@ class SourceDoc(NamedTuple):
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(Frozen):
+    FIELDS = ("organisation", "acronym", "editions", "default_edition", "sources", "facts", "history", "path",
+              "digest")
     organisation: str
     acronym: str
     editions: tuple[Edition, ...]
     default_edition: str
-    sources: tuple[SourceDoc, ...] = ()
-    facts: tuple[Fact, ...] = ()
-    history: tuple[HistoryRecord, ...] = ()
-    path: str | None = None
-    digest: str | None = None  # SHA-256 of the file's bytes, when loaded from a file
-    _editions: dict[str, Edition] = field(init=False, repr=False, compare=False)
+    sources: tuple[SourceDoc, ...]
+    facts: tuple[Fact, ...]
+    history: tuple[HistoryRecord, ...]
+    path: str | None
+    digest: str | None  # SHA-256 of the file's bytes, when loaded from a file
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_editions", {e.id: e for e in self.editions})
+    def __init__(self, organisation: str, acronym: str, editions: tuple[Edition, ...], default_edition: str,
+                 sources: tuple[SourceDoc, ...] = (), facts: tuple[Fact, ...] = (),
+                 history: tuple[HistoryRecord, ...] = (), path: str | None = None, digest: str | None = None) -> None:
+        set_ = object.__setattr__
+        for name, value in zip(Dataset.FIELDS, (organisation, acronym, editions, default_edition, sources, facts,
+                                                history, path, digest)):
+            set_(self, name, value)
+        set_(self, "_editions", {e.id: e for e in editions})
 
     def edition(self, edition_id: str | None = None) -> Edition:
         """Return an edition by id, or the default one; KeyError if unknown."""
