@@ -22,6 +22,13 @@ vendored ones, though loaded, are never called.  libxcb keeps its ABI
 backwards compatible, which is what lets a distribution's cairo use it.
 On systems without X libraries (or not Linux) there is nothing to protect and
 this does nothing.
+
+Who calls it: the bundle's runtime hook (scripts/pyinstaller/rth_xcb_guard.py),
+ahead of pyi_rth_pygraphviz.  Called once pygraphviz is in, it is too late
+(Xvfb: the crash still happens).  A checkout or a wheel imports pygraphviz only
+after QApplication has opened its X connection: the system libxcb is then in
+Qt's own group and nothing rebinds it (Xvfb: layouts, cairo PDFs and painting
+go on), so the window's start does not pay ctypes (2.5 ms) for it.
 """
 from __future__ import annotations
 
@@ -46,7 +53,7 @@ def preload_system_xcb() -> list[str]:
     if not sys.platform.startswith("linux"):
         return _loaded
     if "pygraphviz" in sys.modules:
-        log.debug("pygraphviz imported before the xcb guard; order still fine if no layout ran yet")
+        log.warning("pygraphviz was imported before the xcb guard: too late to keep one libxcb")
     for name in SYSTEM_LIBRARIES:
         try:
             ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)

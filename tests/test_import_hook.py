@@ -72,3 +72,24 @@ def test_a_warm_start_imports_neither_html_nor_the_busy_overlay(tmp_path):
     runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
             for _ in range(2)]  # the first lays the chart out and fills the caches
     assert "LOADED [False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
+
+
+def test_graphviz_comes_in_only_after_qapplication(tmp_path):
+    # Imported before Qt opens its X connection, pygraphviz's own libxcb
+    # crashes Qt on xcb (xcb_guard.py); after it, it is safe, and the window's
+    # start has no guard to pay for.  A cold start lays its chart out: checked there.
+    probe = ("import builtins, os, sys\n"
+             "class Watch:\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name == 'pygraphviz':\n"
+             "            qt = sys.modules.get('PySide6.QtWidgets')\n"
+             "            print('GRAPHVIZ_AFTER_QAPP', bool(qt and qt.QApplication.instance()), flush=True)\n"
+             "        return None\n"
+             "sys.meta_path.insert(0, Watch())\n"
+             "from iomviewer.cli import main\n"
+             "sys.exit(main(['--smoke-test']))\n")
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path),
+               QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "GRAPHVIZ_AFTER_QAPP True" in out.stdout and "GRAPHVIZ_AFTER_QAPP False" not in out.stdout, out.stdout

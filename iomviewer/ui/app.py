@@ -23,7 +23,6 @@ drop_feature_import_hook()
 
 from iomviewer import __version__
 from iomviewer.resources import resource
-from iomviewer.xcb_guard import preload_system_xcb
 from iomviewer.ui.errors import ErrorHandler, setup_logging
 from iomviewer.ui.i18n import set_language
 from iomviewer.ui.memory import settle_memory
@@ -64,7 +63,8 @@ def install_translators(app: QApplication, lang: str) -> list[QTranslator]:
 
 
 def create_app(argv: list[str] | None = None, lang: str | None = None) -> tuple[QApplication, Settings, ErrorHandler]:
-    preload_system_xcb()  # before Graphviz can load its own libxcb: see xcb_guard.py
+    # No xcb guard here: pygraphviz comes in after QApplication, which is safe
+    # (a bundle's runtime hook guards its earlier import): see xcb_guard.py.
     QApplication.setOrganizationName("iomviewer")
     QApplication.setApplicationName("iomviewer")
     QApplication.setApplicationVersion(__version__)
