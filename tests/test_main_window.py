@@ -281,3 +281,7 @@ def test_a_corrupt_cached_layout_is_laid_out_again(qtbot, settings, tmp_path, mo
     qtbot.waitUntil(lambda: second.chart.unit_count() == drawn, timeout=20000)
     second.close()
     second.layout_runner.wait(10000)
+
+
+def test_the_search_field_has_its_clear_button_once_the_window_is_drawn(window):
+    assert window.search.edit.isClearButtonEnabled()

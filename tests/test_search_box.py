@@ -215,3 +215,10 @@ def test_the_results_list_is_made_once_needed_not_at_start(qtbot):
     assert box._view is None
     box.prepare()  # the window calls it once drawn
     assert box._view is not None and not box._view.isVisible()
+
+
+def test_the_clear_button_comes_with_the_results_list(window, qtbot):
+    box, _other = window
+    assert not box.edit.isClearButtonEnabled()  # not needed for the first paint: the field is empty
+    type_query(qtbot, box, "migration")  # QTest types ASCII only
+    assert box.edit.isClearButtonEnabled()
