@@ -53,15 +53,18 @@ def test_an_import_someone_else_installed_is_left_alone(monkeypatch):
     assert builtins.__import__ is tracing_import
 
 
-def test_a_warm_start_imports_neither_html_nor_the_busy_overlay(tmp_path):
-    # Each costs the start milliseconds and serves only a hover, a big chart or a long layout.
+def test_a_warm_start_makes_neither_html_nor_the_busy_overlay_nor_gradients(tmp_path):
+    # Each costs the start milliseconds and serves only a hover, a big chart, a long
+    # layout or an export (QGradient and QImage: see ui/brushes.py).
     probe = ("import builtins, os, sys\n"
              "printed = builtins.print\n"
              "def stop(*a, **k):\n"
              "    if a and 'ready in' in str(a[0]):\n"
              "        from PySide6.QtWidgets import QApplication\n"
              "        window = [w for w in QApplication.topLevelWidgets() if hasattr(w, 'chart')][0]\n"
-             "        printed('LOADED', ['html' in sys.modules, window.chart._overlay_widget is not None], flush=True)\n"
+             "        gui = vars(sys.modules['PySide6.QtGui'])\n"
+             "        printed('LOADED', ['html' in sys.modules, window.chart._overlay_widget is not None,\n"
+             "                           'QGradient' in gui, 'QImage' in gui], flush=True)\n"
              "        os._exit(0)\n"
              "    printed(*a, **k)\n"
              "builtins.print = stop\n"
@@ -71,7 +74,7 @@ def test_a_warm_start_imports_neither_html_nor_the_busy_overlay(tmp_path):
                QT_QPA_PLATFORM="offscreen")
     runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
             for _ in range(2)]  # the first lays the chart out and fills the caches
-    assert "LOADED [False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
+    assert "LOADED [False, False, False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
 
 
 def test_graphviz_comes_in_only_after_qapplication(tmp_path):

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGrap
 from iomviewer.chart import style
 from iomviewer.chart.layout import ClusterRecord, EdgeRecord, NodeRecord, Pen, Shape, Text, rgba
 from iomviewer.ui import i18n
+from iomviewer.ui.brushes import solid_brush
 
 if TYPE_CHECKING:  # made for a graph's own texts only (see text_item): 1.8 ms of a start without them
     from PySide6.QtWidgets import QGraphicsSimpleTextItem
@@ -129,7 +130,7 @@ def pen_for(pen: Pen, *, force_style: str | None = None) -> QPen:
     return make_pen(pen.color, pen.width, force_style or pen.style)
 
 
-_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+_NO_BRUSH = QBrush()  # Qt.NoBrush; never QBrush(style) or QBrush(colour): see ui/brushes.py
 _brushes: dict[str, QBrush] = {}
 
 
@@ -139,7 +140,7 @@ def brush_for(shape: Shape) -> QBrush:
     brush = _brushes.get(shape.pen.fill)
     if brush is None:
         c = qcolor(shape.pen.fill)
-        brush = _brushes[shape.pen.fill] = QBrush(c) if c.alpha() else _NO_BRUSH
+        brush = _brushes[shape.pen.fill] = solid_brush(c) if c.alpha() else _NO_BRUSH
     return brush
 
 
@@ -381,7 +382,7 @@ _text_brushes: dict[str, QBrush] = {}
 def _text_brush(color: str) -> QBrush:
     brush = _text_brushes.get(color)
     if brush is None:
-        brush = _text_brushes[color] = QBrush(qcolor(color))
+        brush = _text_brushes[color] = solid_brush(qcolor(color))
     return brush
 
 
@@ -576,7 +577,7 @@ class NodeItem(QGraphicsItem):
             pen = QPen(pen0)
             # The same overrides as build_graph(highlighted=, selected=) makes for the exports.
             if self._highlighted:
-                brush = QBrush(qcolor(style.HIGHLIGHT_FILL))
+                brush = solid_brush(qcolor(style.HIGHLIGHT_FILL))
                 pen.setColor(qcolor(style.HIGHLIGHT_BORDER))
                 _set_width(pen, style.HIGHLIGHT_PENWIDTH)
             elif mark in MARK_STYLES:
@@ -726,7 +727,7 @@ def edge_item(record: EdgeRecord) -> QGraphicsPathItem:
     if first is not None:
         item.setPen(pen_for(first.pen, force_style="dashed" if record.secondary and first.pen.style == "solid"
                             else None))
-    item.setBrush(QBrush(Qt.BrushStyle.NoBrush))  # an open curve must never be filled
+    item.setBrush(_NO_BRUSH)  # an open curve must never be filled
     for s in heads:
         # Arrowheads stay solid however the line is dashed, as in Graphviz.
         shape_item(s, item, force_style="solid")

@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainte
 from iomviewer.core.text import clean_text
 from iomviewer.chart.style import CHANGE_STYLES, HIGHLIGHT_FILL, TEXT_COLOR, kind_style
 from iomviewer.core.model import Edition
+from iomviewer.ui.brushes import solid_brush
 from iomviewer.ui.i18n import kind_label
 
 UnitIdRole = Qt.ItemDataRole.UserRole + 1  # str: the unit id
@@ -141,11 +142,11 @@ class UnitTreeModel(QAbstractItemModel):
         self._highlighted: frozenset[str] = frozenset()
         self._marks: dict[str, tuple[str, ...]] = {}
         self._icons: dict[tuple[str, str], QIcon] = {}
-        self._highlight_brush = QBrush(QColor(HIGHLIGHT_FILL))
+        self._highlight_brush = solid_brush(QColor(HIGHLIGHT_FILL))
         # Black on the pale highlight whatever the palette: white text of a
         # dark theme would vanish on it.
-        self._highlight_text = QBrush(QColor(TEXT_COLOR))
-        self._removed_text = QBrush(QColor(REMOVED_COLOR))
+        self._highlight_text = solid_brush(QColor(TEXT_COLOR))
+        self._removed_text = solid_brush(QColor(REMOVED_COLOR))
         self._roles = {
             _DISPLAY: self._display, _DECORATION: self._decoration, _UNIT_ID: self._ids.__getitem__,
             _KIND: lambda s: self._edition.unit(self._ids[s]).kind,
