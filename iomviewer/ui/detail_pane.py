@@ -472,8 +472,9 @@ class DetailPane(QWidget):
         return self._incoming[1].get(unit_id, [])
 
     def _render(self, keep_scroll: bool = False) -> None:
-        bar = self.browser.verticalScrollBar()
-        position = bar.value()
+        # The scroll bar only when it is to be kept: the first one read makes
+        # PySide's QScrollBar type, which the window's first paint can do without.
+        position = self.browser.verticalScrollBar().value() if keep_scroll else 0
         muted = muted_colour(self.palette())
         self.browser.document().setDefaultStyleSheet(style_sheet(muted))
         self.browser.setHtml(self._page_html())
@@ -482,7 +483,7 @@ class DetailPane(QWidget):
         self.browser.setTextInteractionFlags(self._interaction if has_unit else Qt.TextInteractionFlag.NoTextInteraction)
         self._update_banner()
         if keep_scroll:
-            bar.setValue(position)
+            self.browser.verticalScrollBar().setValue(position)
 
     def _page_html(self) -> str:
         unit = self._current_unit()
