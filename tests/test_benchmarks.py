@@ -45,3 +45,15 @@ def test_gui_probe_watches_the_real_window():
     assert result["startup_chart_units"] > 0 and result["auto_depth"] is None
     for key in ("startup_gap_ms", "switch_gap_ms", "bare_gap_ms", "startup_rss_mb", "bare_rss_mb"):
         assert result[key] > 0, key
+
+
+def test_startup_instructions_attributes_each_interval_to_its_owner(tmp_path):
+    from startup_instructions import attribute, dump_total
+
+    dump = tmp_path / "cg.out.1"
+    dump.write_text("# callgrind format\nversion: 1\nevents: Ir\nsummary: 1234\n")
+    assert dump_total(dump) == 1234
+    # Before the first marker, then after each marker: its owner's.
+    owners = ["<main>", "import a", "<main>", "import b", "<main>"]
+    counts = attribute(owners, [100, 5, 40, 6, 30, 7])
+    assert counts == {"<start>": 100, "<main>": 5 + 6 + 7, "import a": 40, "import b": 30}
