@@ -53,6 +53,14 @@ def test_an_import_someone_else_installed_is_left_alone(monkeypatch):
     assert builtins.__import__ is tracing_import
 
 
+def _start(probe: str, home, times: int = 1) -> list[subprocess.CompletedProcess]:
+    """Run a probe that starts the window, offscreen, its settings and caches in home (runs in turn)."""
+    env = dict(os.environ, XDG_CONFIG_HOME=str(home), XDG_CACHE_HOME=str(home), HOME=str(home),
+               QT_QPA_PLATFORM="offscreen")
+    return [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
+            for _ in range(times)]
+
+
 def test_a_warm_start_makes_neither_html_nor_the_busy_overlay_nor_gradients(tmp_path):
     # Each costs the start milliseconds and serves only a hover, a big chart, a long
     # layout or an export (QGradient and QImage: see ui/brushes.py).
@@ -70,10 +78,7 @@ def test_a_warm_start_makes_neither_html_nor_the_busy_overlay_nor_gradients(tmp_
              "builtins.print = stop\n"
              "from iomviewer.cli import main\n"
              "main(['--smoke-test'])\n")
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path),
-               QT_QPA_PLATFORM="offscreen")
-    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
-            for _ in range(2)]  # the first lays the chart out and fills the caches
+    runs = _start(probe, tmp_path, times=2)  # the first lays the chart out and fills the caches
     assert "LOADED [False, False, False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
 
 
@@ -91,8 +96,6 @@ def test_graphviz_comes_in_only_after_qapplication(tmp_path):
              "sys.meta_path.insert(0, Watch())\n"
              "from iomviewer.cli import main\n"
              "sys.exit(main(['--smoke-test']))\n")
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path), HOME=str(tmp_path),
-               QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env)
+    out = _start(probe, tmp_path)[0]
     assert out.returncode == 0, out.stderr
     assert "GRAPHVIZ_AFTER_QAPP True" in out.stdout and "GRAPHVIZ_AFTER_QAPP False" not in out.stdout, out.stdout
