@@ -11,8 +11,9 @@ bind to the vendored one (LD_DEBUG=bindings shows it).  When Qt's xcb
 platform then opens its connection with the system libxcb, two libxcb
 implementations share one connection: SIGSEGV in QXcbConnection
 (initializeShm → xcb_wait_for_reply).  It happens whenever pygraphviz is
-imported before QApplication starts — always in a PyInstaller bundle, whose
-pyi_rth_pygraphviz runtime hook imports it before any of our code.
+imported before QApplication starts — as in a PyInstaller bundle with
+pyinstaller-hooks-contrib's pyi_rth_pygraphviz, which imports it before any
+of our code (iomviewer.spec drops that hook: see there).
 
 Fix: before pygraphviz can be imported, dlopen the system's libXau, libxcb,
 libxcb-render and libxcb-shm with RTLD_GLOBAL.  The global scope is searched
@@ -24,7 +25,8 @@ On systems without X libraries (or not Linux) there is nothing to protect and
 this does nothing.
 
 Who calls it: the bundle's runtime hook (scripts/pyinstaller/rth_xcb_guard.py),
-ahead of pyi_rth_pygraphviz.  Called once pygraphviz is in, it is too late
+ahead of everything, so the bundle does not depend on import order.  Called
+once pygraphviz is in, it is too late
 (Xvfb: the crash still happens).  A checkout or a wheel imports pygraphviz only
 after QApplication has opened its X connection: the system libxcb is then in
 Qt's own group and nothing rebinds it (Xvfb: layouts, cairo PDFs and painting
