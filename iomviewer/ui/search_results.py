@@ -17,8 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionVie
 
 from iomviewer.ui.i18n import kind_label
 
-UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-RESULT_ROLE = Qt.ItemDataRole.UserRole + 2
+RESULT_ROLE = Qt.ItemDataRole.UserRole + 2  # the SearchResult, for the delegate
 # Matched text: a soft yellow behind black text reads on light and dark rows alike.
 HIGHLIGHT_CSS = "background-color:#ffe27a; color:#000000; font-weight:600;"
 ELLIPSIS = "…"
@@ -125,8 +124,6 @@ class SearchResultModel(QAbstractListModel):
             return f"{r.name}\n{kind_label(r.kind)}\n{r.snippet}" if r.snippet else r.name
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{r.name}, {kind_label(r.kind)}"
-        if role == UNIT_ID_ROLE:
-            return r.unit_id
         if role == RESULT_ROLE:
             return r
         return None
