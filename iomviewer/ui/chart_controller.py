@@ -397,8 +397,7 @@ class ChartController(QObject):
             self._runner.cancel(_LAYOUT)  # a running job for an older view is now stale
             self.layout_ready.emit(cached)
             return
-        self._runner.submit(_LAYOUT, self._run, key, self._edition, options, self._digest, self._dataset,
-                            cancellable=True)
+        self._runner.submit(_LAYOUT, self._run, key, self._edition, options, self._dataset, cancellable=True)
 
     def cancel(self) -> None:
         """Stop the running layout (its dot process is killed); the chart keeps what it shows."""
@@ -407,8 +406,8 @@ class ChartController(QObject):
             self._requested = None  # asking for the same view again lays it out again
 
     @staticmethod
-    def _run(key: tuple, edition: Edition, options: ChartOptions, digest: str | None, dataset,
-             token=None) -> tuple:
+    def _run(key: tuple, edition: Edition, options: ChartOptions, dataset, token=None) -> tuple:
+        digest = dataset.digest if dataset is not None else None
         return key, compute_layout(edition, options, digest, token, dataset)
 
     def _on_finished(self, job_key: str, result: object) -> None:
