@@ -127,12 +127,8 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"valeur non JSON « {name} »")
 
 
-def parse_json_bytes(raw: bytes, check_shape: bool = True) -> Any:
-    """Decode, parse and check nesting and text; raise DatasetError saying where.
-
-    check_shape=False skips the walk over every value (depth, lone
-    surrogates): for bytes known to have passed it (load_dataset's cache).
-    """
+def parse_json_bytes(raw: bytes) -> Any:
+    """Decode, parse and check nesting and text; raise DatasetError saying where."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -150,7 +146,7 @@ def parse_json_bytes(raw: bytes, check_shape: bool = True) -> Any:
         raise DatasetError([_depth_problem(raw)]) from None
     except ValueError as exc:
         raise DatasetError([_value_problem(raw, exc)]) from None
-    problem = _shape_problem(doc) if check_shape else None
+    problem = _shape_problem(doc)
     if problem is not None:
         raise DatasetError([problem])
     return doc
@@ -269,9 +265,9 @@ def read_file(path: str | Path) -> Any:
     return parse_file_bytes(read_bytes(path), path)
 
 
-def parse_file_bytes(raw: bytes, path: str | Path, check_shape: bool = True) -> Any:
+def parse_file_bytes(raw: bytes, path: str | Path) -> Any:
     try:
-        return parse_json_bytes(raw, check_shape)
+        return parse_json_bytes(raw)
     except DatasetError as exc:
         raise DatasetError(exc.problems, str(path)) from None
 
@@ -582,10 +578,10 @@ def load_document(doc: Any, path: str | None = None) -> Dataset:
 def load_dataset(path: str | Path | None = None) -> Dataset:
     """Load and validate a dataset file (the bundled one when path is None).
 
-    Both the schema check (the slow part: ~3 s for 10,000 units) and the
-    dataset built after the structural checks (ids, parents, cycles, roots…)
-    are remembered per exact file content: bytes that passed once, against
-    the same schema and app version, are neither checked nor built again.
+    The dataset built once the bytes passed every check (the schema, the slow
+    part: ~3 s for 10,000 units; then ids, parents, cycles, roots…) is
+    remembered per exact file content: bytes that passed once, against the
+    same schema, code and app version, are neither checked nor built again.
     A file seen before, unchanged on disk, is not even read (see _known_digest).
     """
     from iomviewer.core import cache
@@ -608,25 +604,8 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     if dataset is not None:
         object.__setattr__(dataset, "path", str(path))
         return dataset
-    trusted = cache.get("validated", entry) is not None
-    # The cache entry is written only after these bytes passed every check,
-    # the walk over all values among them (a third of a 10k file's load).
-    doc = parse_file_bytes(raw, path, check_shape=not trusted)
-    if not trusted:
-        problems = schema_problems(doc)
-        if problems:
-            raise DatasetError(problems, str(path))
-        cache.put("validated", entry)
-    try:
-        dataset = build_dataset(doc, str(path))
-    except (KeyError, TypeError, AttributeError, IndexError):
-        if not trusted:
-            raise
-        # A cache entry that lied (written by hand, or by a buggy version):
-        # check for real, and say what is wrong instead of failing on it.
-        log.warning("cached schema check for %s was wrong; checking again", path)
-        problems = schema_problems(doc)
-        raise DatasetError(problems or [Problem("jeu de données invalide")], str(path)) from None
+    # Bytes never seen (or whose dataset entry is lost): every check runs.
+    dataset = load_document(parse_file_bytes(raw, path), str(path))
     object.__setattr__(dataset, "digest", digest)
     _remember_dataset(entry, dataset)
     return dataset
