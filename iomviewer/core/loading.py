@@ -591,18 +591,16 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
         path = bundled_dataset_path()
     known = _known_digest(path)
     if known is not None:
-        dataset = _cached_dataset(_cache_entry(known), known)
+        dataset = _cached_dataset(_cache_entry(known), known, path)
         if dataset is not None:
-            object.__setattr__(dataset, "path", str(path))  # the same bytes may sit in another file
             return dataset
     raw, info = _read_with_stat(path)
     digest = cache.sha256(raw).hexdigest()
     if digest != known:
         _remember_digest(info, digest)
     entry = _cache_entry(digest)
-    dataset = _cached_dataset(entry, digest)
+    dataset = _cached_dataset(entry, digest, path)
     if dataset is not None:
-        object.__setattr__(dataset, "path", str(path))
         return dataset
     # Bytes never seen (or whose dataset entry is lost): every check runs.
     dataset = load_document(parse_file_bytes(raw, path), str(path))
@@ -671,8 +669,9 @@ def _code_fingerprint() -> str:
 # schema and app version): a later start reads it in a sixth of the time
 # (bundled data 1.2 ms instead of 7; 10,000 units 0.14 s instead of 0.43 s).
 # Only datasets that passed every check are written; an entry that does not
-# unpickle to a Dataset of those bytes is a miss.
-def _cached_dataset(entry: str, digest: str) -> Dataset | None:
+# unpickle to a Dataset of those bytes is a miss.  A hit gets the path it is
+# read for: the same bytes may sit in another file.
+def _cached_dataset(entry: str, digest: str, path: str | Path) -> Dataset | None:
     import pickle
 
     from iomviewer.core import cache
@@ -688,6 +687,7 @@ def _cached_dataset(entry: str, digest: str) -> Dataset | None:
     if not isinstance(dataset, Dataset) or dataset.digest != digest:
         log.debug("dataset cache entry %s is not this file's dataset", entry)
         return None
+    object.__setattr__(dataset, "path", str(path))
     return dataset
 
 
