@@ -131,17 +131,21 @@ def pen_for(pen: Pen, *, force_style: str | None = None) -> QPen:
 
 
 _NO_BRUSH = QBrush()  # Qt.NoBrush; never QBrush(style) or QBrush(colour): see ui/brushes.py
-_brushes: dict[str, QBrush] = {}
+_brushes: dict[str, QBrush] = {}  # shared, never changed once made
+
+
+def _brush(color: str) -> QBrush:
+    """A solid brush of a Graphviz colour (kept: fills and texts repeat a few colours)."""
+    brush = _brushes.get(color)
+    if brush is None:
+        brush = _brushes[color] = solid_brush(qcolor(color))
+    return brush
 
 
 def brush_for(shape: Shape) -> QBrush:
     if not shape.filled or not shape.pen.fill:
         return _NO_BRUSH
-    brush = _brushes.get(shape.pen.fill)
-    if brush is None:
-        c = qcolor(shape.pen.fill)
-        brush = _brushes[shape.pen.fill] = solid_brush(c) if c.alpha() else _NO_BRUSH
-    return brush
+    return _brush(shape.pen.fill) if qcolor(shape.pen.fill).alpha() else _NO_BRUSH
 
 
 def path_for_shape(shape: Shape, path: QPainterPath | None = None) -> QPainterPath:
@@ -265,7 +269,7 @@ def text_item(text: Text, parent: QGraphicsItem | None = None) -> QGraphicsSimpl
     item = QGraphicsSimpleTextItem(parent) if parent is not None else QGraphicsSimpleTextItem()
     item.setFont(font)  # before the text: each of the two lays the text out again
     item.setText(text.text)
-    item.setBrush(_text_brush(text.color))
+    item.setBrush(_brush(text.color))
     if sx != 1.0 or sy != 1.0:
         item.setTransform(QTransform.fromScale(sx, sy))
     # QGraphicsSimpleTextItem puts the top of its line at y = 0, the baseline at the ascent.
@@ -358,7 +362,7 @@ def _text_pen(color: str) -> QPen:
     pen = _text_pens.get(color)
     if pen is None:
         pen = _text_pens[color] = QPen()
-        pen.setBrush(_text_brush(color))
+        pen.setBrush(_brush(color))
     return pen
 
 
@@ -374,16 +378,6 @@ def _spaced_font(key: tuple, font: QFont, spacing: float) -> QFont:
         spaced = _spaced[(key, spacing)] = QFont(font)
         spaced.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, spacing)
     return spaced
-
-
-_text_brushes: dict[str, QBrush] = {}
-
-
-def _text_brush(color: str) -> QBrush:
-    brush = _text_brushes.get(color)
-    if brush is None:
-        brush = _text_brushes[color] = solid_brush(qcolor(color))
-    return brush
 
 
 # --- nodes ---------------------------------------------------------------------------------
@@ -577,7 +571,7 @@ class NodeItem(QGraphicsItem):
             pen = QPen(pen0)
             # The same overrides as build_graph(highlighted=, selected=) makes for the exports.
             if self._highlighted:
-                brush = solid_brush(qcolor(style.HIGHLIGHT_FILL))
+                brush = _brush(style.HIGHLIGHT_FILL)
                 pen.setColor(qcolor(style.HIGHLIGHT_BORDER))
                 _set_width(pen, style.HIGHLIGHT_PENWIDTH)
             elif mark in MARK_STYLES:
