@@ -165,11 +165,8 @@ def _depth_problem(raw: bytes) -> Problem:
         if kind in (b"[", b"{"):
             depth += 1
             if depth > MAX_DEPTH:
-                start = token.start()
-                line = raw.count(b"\n", 0, start) + 1
-                column = start - raw.rfind(b"\n", 0, start)
                 return Problem(f"JSON imbriqué trop profondément (plus de {MAX_DEPTH} niveaux), "
-                               f"ligne {line} colonne {column}")
+                               f"{_line_column(raw, token.start())}")
         elif kind in (b"]", b"}"):
             depth -= 1
     return Problem(f"JSON imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)")
@@ -223,10 +220,8 @@ def _value_problem(raw: bytes, exc: ValueError) -> Problem:
     long_number = _long_number().search(raw)
     if long_number is not None and "digits" in str(exc):
         # Python refuses to convert integers of more than 4,300 digits.
-        start = long_number.start()
-        line = raw.count(b"\n", 0, start) + 1
-        column = start - raw.rfind(b"\n", 0, start)
-        return Problem(f"JSON invalide, ligne {line} colonne {column} : nombre de plus de 4 000 chiffres")
+        return Problem(f"JSON invalide, {_line_column(raw, long_number.start())} : "
+                       "nombre de plus de 4 000 chiffres")
     return Problem(_clip(f"JSON invalide : {exc}"))
 
 
