@@ -134,24 +134,25 @@ def test_settings_are_restored(qtbot, settings):
     second.layout_runner.wait(10000)
 
 
-def test_smoke_test_and_select_from_the_command_line(tmp_path):
+def smoke_test(tmp_path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run `iomviewer --smoke-test *args` offscreen, its settings and data under tmp_path."""
     env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-           "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--select", "santé mentale"],
+           "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **env}
+    return subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", *args],
                           capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_smoke_test_and_select_from_the_command_line(tmp_path):
+    proc = smoke_test(tmp_path, "--select", "santé mentale")
     assert proc.returncode == 0, proc.stderr
     assert "ready in" in proc.stdout and "unite-sante-mentale-soutien-psychosocial" in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--select", "nothing at all here"],
-                          capture_output=True, text=True, timeout=120, env=env)
+    proc = smoke_test(tmp_path, "--select", "nothing at all here")
     assert proc.returncode == 2 and "aucune unité" in proc.stderr
 
 
 def test_a_start_on_a_cached_chart_starts_the_dot_helper_only_once_the_window_is_drawn(tmp_path):
-    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-           "XDG_DATA_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     deferred = "the dot helper starts after the first paint"
-    runs = [subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "-v"],
-                           capture_output=True, text=True, timeout=120, env=env) for _ in range(2)]
+    runs = [smoke_test(tmp_path, "-v", XDG_CACHE_HOME=str(tmp_path / "cache")) for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[-1].stderr
     assert deferred not in runs[0].stderr  # first start: the chart needs Graphviz at once
     assert deferred in runs[1].stderr  # then the chart comes from the cache
@@ -159,14 +160,10 @@ def test_a_start_on_a_cached_chart_starts_the_dot_helper_only_once_the_window_is
 
 
 def test_smoke_test_opens_a_comparison_from_the_command_line(tmp_path):
-    env = {"QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path),
-           "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--compare", "structure-2021",
-                           "revision-2022"], capture_output=True, text=True, timeout=120, env=env)
+    proc = smoke_test(tmp_path, "--compare", "structure-2021", "revision-2022")
     assert proc.returncode == 0, proc.stderr
     assert "édition structure-2021..revision-2022" in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test", "--compare", "structure-2021",
-                           "structure-2021"], capture_output=True, text=True, timeout=120, env=env)
+    proc = smoke_test(tmp_path, "--compare", "structure-2021", "structure-2021")
     assert proc.returncode == 2 and "comparaison impossible" in proc.stderr
     assert "Traceback" not in proc.stderr
 
