@@ -114,14 +114,15 @@ def cancellation(is_cancelled: Callable[[], bool]) -> Iterator[None]:
 
 
 @serialized
-def _render_source(source: str, gv_format: str, graph_attrs: dict[str, str] | None = None) -> bytes:
-    """Parse DOT text and run dot on it (in this process or in the helper)."""
+def _render_source(source: str, gv_format: str, graph_attrs: dict[str, str] | None = None,
+                   prog: str = "dot") -> bytes:
+    """Parse DOT text and run Graphviz's `prog` on it (in this process or in the helper)."""
     import pygraphviz
 
     graph = pygraphviz.AGraph(string=source)
     if graph_attrs:
         graph.graph_attr.update(graph_attrs)
-    return bytes(graph.draw(format=gv_format, prog="dot"))
+    return bytes(graph.draw(format=gv_format, prog=prog))
 
 
 def _serve(conn) -> None:  # the helper process
@@ -330,3 +331,15 @@ def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, s
     if not remote:
         return _render_source(source, gv_format, graph_attrs)
     return run_in_helper(_render_source, source, gv_format, graph_attrs, is_cancelled=check)
+
+
+def draw_placed(source: str, gv_format: str) -> bytes:
+    """Draw DOT text whose nodes and edges are placed already (Graphviz's "nop2" layout: neato -n2).
+
+    The text goes to Graphviz as it stands (run_dot's round trip through a
+    graph would reorder its edges), in the helper process when there is one,
+    as run_dot sends an `isolated` run.
+    """
+    if _enabled:
+        return run_in_helper(_render_source, source, gv_format, None, "nop2")
+    return _render_source(source, gv_format, None, "nop2")

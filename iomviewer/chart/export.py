@@ -566,20 +566,8 @@ def _dress_placed(graph: Any, furniture: _Furniture, *, transparent: bool = Fals
 # --- running Graphviz --------------------------------------------------------------------
 
 
-def _render_placed(source: str, gv_format: str) -> bytes:
-    """Draw DOT text whose nodes and edges are placed already (Graphviz's "nop2" layout: neato -n2).
-
-    Its own function because chart.dot.run_dot always runs dot (it has no `prog`).
-    """
-    import pygraphviz
-
-    with graphviz_lock():
-        graph = pygraphviz.AGraph(string=source)
-        return bytes(graph.draw(format=gv_format, prog="nop2"))
-
-
 def _draw(dot: str, gv_format: str, placed: bool = False) -> bytes:
-    """Run dot on DOT text through chart.dot.run_dot (placed: draw it where it stands, see _render_placed).
+    """Run dot on DOT text through chart.dot.run_dot (placed: draw it where it stands, chart.dot.draw_placed).
 
     In the desktop app and on the command line, run_dot sends it to its
     helper process: a long export does not hold the GIL the window paints
@@ -588,11 +576,11 @@ def _draw(dot: str, gv_format: str, placed: bool = False) -> bytes:
     """
     import pygraphviz
 
-    from iomviewer.chart.dot import DotError, helper_enabled, run_dot, run_in_helper
+    from iomviewer.chart.dot import DotError, draw_placed, run_dot
 
     try:
-        if placed:  # in the helper as run_dot would send it there: an export page is never worth the app
-            data = run_in_helper(_render_placed, dot, gv_format) if helper_enabled() else _render_placed(dot, gv_format)
+        if placed:
+            data = draw_placed(dot, gv_format)
         else:
             with graphviz_lock():
                 graph = pygraphviz.AGraph(string=dot)
