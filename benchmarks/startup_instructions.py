@@ -118,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import run  # run.py: the bare window and the offscreen environment
 
+    # The bare window must stop where the app's probe stops (at "ready", before
+    # any teardown): a replace that no longer matches would count its whole run.
+    ready = 'print("ready", time.perf_counter() - t0); app.quit()'
+    if ready not in run._BARE_WINDOW:
+        print("run.py's bare window no longer ends as expected: update startup_instructions.py", file=sys.stderr)
+        return 2
+    bare_script = run._BARE_WINDOW.replace(ready, 'print("ready", flush=True); import os; os._exit(0)')
     home = Path(tempfile.mkdtemp(prefix="iomviewer-instructions-"))
     env = dict(run._ENV, XDG_CONFIG_HOME=str(home), XDG_CACHE_HOME=str(home), XDG_DATA_HOME=str(home), HOME=str(home),
                PYTHONDONTWRITEBYTECODE="")
@@ -139,8 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     app_total = sum(per_owner.values())
 
     bare = home / "bare.py"
-    bare.write_text(run._BARE_WINDOW.replace('print("ready", time.perf_counter() - t0); app.quit()',
-                                             'print("ready", flush=True); import os; os._exit(0)'))
+    bare.write_text(bare_script)
     bare_dir = home / "bare"
     bare_dir.mkdir()
     bare_total = dump_total(_callgrind([sys.executable, str(bare)], bare_dir, env, dumps=False))
