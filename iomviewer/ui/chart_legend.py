@@ -75,7 +75,7 @@ class ChartLegend(QWidget):
         font.setPointSizeF(font.pointSizeF() * 0.85)  # as HTML's font-size: small
         self.setFont(font)
         self._entries: list[_Entry] = []
-        self._cells: list[tuple[QRectF, _Entry]] = []  # where each row is drawn
+        self._cells: list[tuple[QRectF, float, _Entry]] = []  # where each row is drawn, its swatch's width
         parent.installEventFilter(self)
         self.hide()
 
@@ -109,10 +109,11 @@ class ChartLegend(QWidget):
         for column in columns:
             if not column:
                 continue
-            width = max(self._swatch_width(metrics, e) + _SWATCH_GAP + metrics.horizontalAdvance(e.label)
-                        for e in column)
-            for row, entry in enumerate(column):
-                self._cells.append((QRectF(x, _PAD + row * (line + _ROW_GAP), width, line), entry))
+            swatches = [self._swatch_width(metrics, e) for e in column]
+            width = max(swatch + _SWATCH_GAP + metrics.horizontalAdvance(e.label)
+                        for swatch, e in zip(swatches, column))
+            for row, (swatch, entry) in enumerate(zip(swatches, column)):
+                self._cells.append((QRectF(x, _PAD + row * (line + _ROW_GAP), width, line), swatch, entry))
             x += width + _COLUMN_GAP
         width = x - _COLUMN_GAP + _PAD if self._cells else 0
         height = _PAD * 2 + half * line + max(half - 1, 0) * _ROW_GAP if self._cells else 0
@@ -124,11 +125,9 @@ class ChartLegend(QWidget):
         painter.setPen(QPen(_FRAME, 1))
         painter.setBrush(_BACKGROUND)
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4)
-        metrics = QFontMetricsF(self.font())
         bold = QFont(self.font())
         bold.setBold(True)
-        for rect, entry in self._cells:
-            swatch = self._swatch_width(metrics, entry)
+        for rect, swatch, entry in self._cells:
             box = QRectF(rect.left(), rect.top() + 1, swatch, rect.height() - 2)
             border = QColor(entry.border)
             if entry.fill is not None:
