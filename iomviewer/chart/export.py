@@ -22,6 +22,7 @@ widgets, no QGuiApplication needed).
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import logging
 import os
@@ -529,6 +530,10 @@ def _dress(graph: Any, furniture: _Furniture, *, transparent: bool = False, dpi:
 _FURNITURE_SEP = 8.0  # points between the chart and its title and legend, or its footer
 
 
+# Remembered: a page measures the same title, legend and footer while it is
+# planned (each orientation, then the chosen one) and again while it is drawn
+# (a PNG page twice: for its size, then at its dpi), one run of dot each.
+@functools.lru_cache(maxsize=32)
 def _label_size(label: str) -> tuple[float, float]:
     """Width and height in points of a plaintext node with this HTML-like label, as Graphviz sizes it."""
     dot = (f'digraph m {{ graph [pad="0", margin="0"]; n [shape=plaintext, margin="0", width="0", height="0", '
