@@ -16,7 +16,7 @@ import re
 import unicodedata
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from iomviewer.chart import style
 from iomviewer.chart.options import PAGE_HEIGHT, PAGE_WIDTH, ChartOptions  # noqa: F401  (also build's names)
@@ -411,6 +411,50 @@ def _text_width(text: str, size: float, bold: bool = False) -> float:
     return ems * size
 
 
+def measure_lines(texts: dict[tuple[float, bool], list[str]],
+                  draw: Callable[[str], bytes]) -> dict[tuple[float, bool], list[float] | None]:
+    """Widths in points of lines of text, per font (size in points, bold), as Graphviz (pango) measures them.
+
+    One run of dot (draw: DOT text → dot's JSON) on one plaintext node per
+    font, whose label is a column of that font's texts; the JSON gives each
+    text's width.  A font's widths are None if they did not come back one
+    per text (never seen: the caller estimates them).  A text that escapes
+    to nothing is measured as a space (an empty cell draws no text).
+    """
+    import json
+
+    import pygraphviz
+
+    graph = pygraphviz.AGraph(name="measure")
+    graph.graph_attr.update(fontname=style.FONTNAME, margin="0")
+    graph.node_attr.update(shape="plaintext", fontname=style.FONTNAME, margin="0")
+    fonts = {}
+    for i, (font, items) in enumerate(texts.items()):
+        size, bold = font
+        fonts[f"f{i}"] = font
+        b, nb = ("<B>", "</B>") if bold else ("", "")
+        cells = "".join(f"<TR><TD>{b}{html_escape(t) or ' '}{nb}</TD></TR>" for t in items)
+        graph.add_node(f"f{i}", label=f'<<FONT POINT-SIZE="{size:.3f}"><TABLE BORDER="0" CELLSPACING="0" '
+                                      f'CELLPADDING="0">{cells}</TABLE></FONT>>')
+    data = json.loads(draw(graph.string()))
+    widths: dict[tuple[float, bool], list[float] | None] = dict.fromkeys(texts)
+    for obj in data.get("objects", []):
+        font = fonts.get(obj.get("name"))
+        if font is None:
+            continue
+        found = [float(op["width"]) for op in obj.get("_ldraw_", []) if op.get("op") == "T"]
+        if len(found) == len(texts[font]):
+            widths[font] = found
+    return widths
+
+
+def _draw_json(source: str) -> bytes:
+    """dot's JSON of DOT text, in this process (the caller holds chart.dot.graphviz_lock)."""
+    import pygraphviz
+
+    return pygraphviz.AGraph(string=source).draw(format="json", prog="dot")
+
+
 # Widths in points of lines of names at NAME_SIZE, (text, bold) → width, as
 # Graphviz (pango) measures them: placed boxes are sized from these.
 _MEASURED: dict[tuple[str, bool], float] = {}
@@ -420,28 +464,13 @@ def _measured(lines: set[tuple[str, bool]]) -> dict[tuple[str, bool], float]:
     """The measured width of each line (see _MEASURED); the new ones measured in one run of dot."""
     todo = sorted(key for key in lines if key not in _MEASURED)
     if todo:
-        import json
-
-        import pygraphviz
-
-        g = pygraphviz.AGraph(name="measure")
-        g.graph_attr.update(fontname=style.FONTNAME, margin="0")
-        g.node_attr.update(shape="plaintext", fontname=style.FONTNAME, fontsize=f"{style.NAME_SIZE:g}", margin="0")
-        for bold in (False, True):
-            items = [text for text, b in todo if b == bold]
-            if items:
-                b, nb = ("<B>", "</B>") if bold else ("", "")
-                cells = "".join(f"<TR><TD>{b}{html_escape(t) or ' '}{nb}</TD></TR>" for t in items)
-                g.add_node(f"b{int(bold)}", label=f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{cells}</TABLE>>')
-        data = json.loads(g.draw(format="json", prog="dot"))
-        for obj in data.get("objects", []):
-            if obj.get("name") not in ("b0", "b1"):
-                continue
-            bold = obj["name"] == "b1"
-            items = [text for text, b in todo if b == bold]
-            found = [float(op["width"]) for op in obj.get("_ldraw_", []) if op.get("op") == "T"]
-            if len(found) == len(items):
-                _MEASURED.update(((t, bold), w) for t, w in zip(items, found))
+        columns: dict[tuple[float, bool], list[str]] = {}
+        for text, bold in todo:
+            columns.setdefault((style.NAME_SIZE, bold), []).append(text)
+        widths = measure_lines(columns, _draw_json)
+        for font, items in columns.items():
+            if widths[font] is not None:
+                _MEASURED.update(((t, font[1]), w) for t, w in zip(items, widths[font]))
         for text, bold in todo:  # never seen: estimated, a tenth wider
             _MEASURED.setdefault((text, bold), 1.1 * _text_width(text, style.NAME_SIZE, bold))
     return {key: _MEASURED[key] for key in lines}

@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 from iomviewer.chart import pages as P
 from iomviewer.chart import style
-from iomviewer.chart.build import ChartOptions, build_graph, html_escape, scope_units
+from iomviewer.chart.build import ChartOptions, build_graph, html_escape, measure_lines, scope_units
 from iomviewer.chart.dot import graphviz_lock, serialized
 from iomviewer.core.compare import comparison_of
 from iomviewer.core.files import atomic_write_bytes
@@ -628,39 +628,19 @@ Font = tuple[float, bool]  # size in points, bold
 def measure_text(texts: dict[Font, set[str]]) -> tuple[dict[Font, dict[str, float]], dict[Font, float]]:
     """Widths in points of each text and of a space, per font, as Graphviz (pango) measures them.
 
-    One run of dot on one plaintext node per font whose label is a column of
-    the texts; the JSON output gives each text's measured width.
+    One run of dot (chart.build.measure_lines), here through _draw.
     """
-    import pygraphviz
-
-    graph = pygraphviz.AGraph(name="measure")
-    graph.graph_attr.update(fontname=style.FONTNAME, margin="0")
-    graph.node_attr.update(shape="plaintext", fontname=style.FONTNAME, margin="0")
-    order: dict[str, tuple[Font, list[str]]] = {}
-    for i, (font, words) in enumerate(texts.items()):
-        size, bold = font
-        items = sorted(words) + ["x x", "xx"]
-        order[f"f{i}"] = (font, items)
-        b, nb = ("<B>", "</B>") if bold else ("", "")
-        cells = "".join(f"<TR><TD>{b}{html_escape(w)}{nb}</TD></TR>" for w in items)
-        graph.add_node(f"f{i}", label=f'<<FONT POINT-SIZE="{size:.3f}"><TABLE BORDER="0" CELLSPACING="0" '
-                                      f'CELLPADDING="0">{cells}</TABLE></FONT>>')
-    data = json.loads(_draw(graph.string(), "json"))
+    columns = {font: sorted(words) + ["x x", "xx"] for font, words in texts.items()}
+    measured = measure_lines(columns, lambda source: _draw(source, "json"))
     widths: dict[Font, dict[str, float]] = {}
     spaces: dict[Font, float] = {}
-    for obj in data.get("objects", []):
-        if obj.get("name") not in order:
-            continue
-        font, items = order[obj["name"]]
-        measured = [float(op["width"]) for op in obj.get("_ldraw_", []) if op.get("op") == "T"]
-        if len(measured) != len(items):  # never seen; fall back to an overestimate
-            log.warning("text measurement mismatch (%d ≠ %d)", len(measured), len(items))
-            measured = [0.62 * font[0] * len(w) for w in items]
-        widths[font] = dict(zip(items, measured))
+    for font, items in columns.items():
+        found = measured[font]
+        if found is None:  # never seen; fall back to an overestimate
+            log.warning("text measurement mismatch for %s", font)
+            found = [0.62 * font[0] * len(w) for w in items]
+        widths[font] = dict(zip(items, found))
         spaces[font] = max(widths[font]["x x"] - widths[font]["xx"], 0.25 * font[0])
-    for font in texts:  # an empty word list still gets an entry
-        widths.setdefault(font, {})
-        spaces.setdefault(font, 0.3 * font[0])
     return widths, spaces
 
 
