@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from iomviewer.core.model import Alias, Edition, Period, SourceRef, Unit
 from iomviewer.core.search import MAX_QUERY_CHARS, SearchIndex, find_units, normalize, tokenize
-from iomviewer.core.text import STOP_WORDS, iter_words
+from iomviewer.core.text import STOP_WORDS, escape_markup, iter_words
 
 pytestmark = pytest.mark.core
 
@@ -394,3 +394,10 @@ def test_core_search_imports_no_qt_and_no_networkx():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'networkx', 'shiboken6')]; "
             "sys.exit(1 if bad else 0)")
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.mark.parametrize("text", ["Santé & <b>migrations</b>", "l'OIM \"ONU\"", "&amp; déjà", "a < b > c", ""])
+def test_escape_markup_is_html_escape(text):
+    import html
+
+    assert escape_markup(text) == html.escape(text)

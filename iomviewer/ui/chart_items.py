@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyleOptionGrap
 
 from iomviewer.chart import style
 from iomviewer.chart.layout import ClusterRecord, EdgeRecord, NodeRecord, Pen, Shape, Text, rgba
+from iomviewer.core.text import escape_markup
 from iomviewer.ui import i18n
 from iomviewer.ui.brushes import solid_brush
 
@@ -608,16 +609,14 @@ class NodeItem(QGraphicsItem):
 
     def tooltip_html(self) -> str:
         """Full name, kind and change marks; the name escaped, so "<b>x</b>" shows literally."""
-        import html  # here, at a hover: importing it costs a start 2-5 ms
-
         kind = self.kind
         kind = i18n.kind_label(kind) if kind else ""
-        lines = [f"<b>{html.escape(self.record.tooltip)}</b>"]
+        lines = [f"<b>{escape_markup(self.record.tooltip)}</b>"]
         if kind:
-            lines.append(html.escape(kind))
+            lines.append(escape_markup(kind))
         marks = self._marks or self.drawn_marks()
         if marks:
-            lines.append("<i>" + html.escape(", ".join(mark_label(m) for m in marks)) + "</i>")
+            lines.append("<i>" + escape_markup(", ".join(mark_label(m) for m in marks)) + "</i>")
         # Qt guesses rich text from a leading tag: always give markup, never a bare name.
         return "<qt>" + "<br/>".join(lines) + "</qt>"
 
@@ -732,10 +731,8 @@ def edge_item(record: EdgeRecord) -> QGraphicsPathItem:
     item.setData(ROLE_ID, record.id or f"{record.tail}->{record.head}")
     item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
     if record.tooltip:
-        import html
-
         # Escaped inside markup: a tooltip that starts with a tag is read as rich text.
-        item.setToolTip("<qt>" + html.escape(record.tooltip) + "</qt>")
+        item.setToolTip("<qt>" + escape_markup(record.tooltip) + "</qt>")
     return item
 
 

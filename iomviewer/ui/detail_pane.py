@@ -18,6 +18,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from iomviewer.core.model import LINK_TYPES, Dataset, Edition, HistoryRecord, Link, SourceRef, Unit
+from iomviewer.core.text import escape_markup
 from iomviewer.ui.i18n import kind_label, link_label
 
 if TYPE_CHECKING:  # a link's URL is read when it is clicked, not at start (QUrl's type: 1.7 ms)
@@ -37,14 +38,11 @@ _QUOTES = "«“\"‘'"
 
 
 _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # data may carry ESC, NUL, BEL…: shown as spaces
-# html.escape(quote=True)'s five replacements, in one pass.  Importing html costs
-# the start 2-5 ms (its entity tables and a regex), for the pane's first text.
-_MARKUP = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def esc(text: str) -> str:
     """Escape data for the document; control characters become spaces, single newlines line breaks."""
-    return _CONTROL.sub(" ", text).translate(_MARKUP).replace("\n", "<br>")
+    return escape_markup(_CONTROL.sub(" ", text)).replace("\n", "<br>")
 
 
 def unit_href(unit_id: str) -> str:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from iomviewer import __version__
 from iomviewer.core.model import Dataset, Edition
+from iomviewer.core.text import escape_markup
 from iomviewer.ui.actions import Actions
 from iomviewer.ui.compare_mode import CompareBar, CompareMode
 from iomviewer.ui.chart_controller import ChartController
@@ -537,10 +538,8 @@ class MainWindow(QMainWindow):
         text = self.chart_controller.auto_depth_message()
         self.scale_notice.setVisible(bool(text))
         if text:
-            import html  # only for a big chart's notice: importing it costs a start 2-5 ms
-
-            self.scale_notice.setText(html.escape(text) + ' <a href="all">'
-                                      + html.escape(self.tr("Tout afficher (peut prendre une minute)")) + "</a>")
+            self.scale_notice.setText(escape_markup(text) + ' <a href="all">'
+                                      + escape_markup(self.tr("Tout afficher (peut prendre une minute)")) + "</a>")
 
     def _on_layout_failed(self, message: str) -> None:
         self._build_pending_index()

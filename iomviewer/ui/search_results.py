@@ -8,7 +8,6 @@ delegate, rich text documents) cost a start some 8 ms of import.
 """
 from __future__ import annotations
 
-import html
 from typing import Callable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
@@ -16,6 +15,7 @@ from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPai
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 
 from iomviewer.ui.i18n import kind_label
+from iomviewer.core.text import escape_markup
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 2  # the SearchResult, for the delegate
 # Matched text: a soft yellow behind black text reads on light and dark rows alike.
@@ -44,10 +44,10 @@ def highlighted_html(text: str, spans: Sequence[tuple[int, int]]) -> str:
     """Escape text, wrapping each span in a highlight."""
     parts, pos = [], 0
     for start, end in merged_spans(spans, len(text)):
-        parts.append(html.escape(text[pos:start]))
-        parts.append(f'<span style="{HIGHLIGHT_CSS}">{html.escape(text[start:end])}</span>')
+        parts.append(escape_markup(text[pos:start]))
+        parts.append(f'<span style="{HIGHLIGHT_CSS}">{escape_markup(text[start:end])}</span>')
         pos = end
-    parts.append(html.escape(text[pos:]))
+    parts.append(escape_markup(text[pos:]))
     return "".join(parts)
 
 
@@ -206,12 +206,12 @@ class ResultDelegate(QStyledItemDelegate):
         kind = kind_label(result.kind)
         colour = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText)
         rgba = f"rgba({colour.red()},{colour.green()},{colour.blue()},{colour.alpha()})"
-        second = f"<span style='color:{rgba}'>{html.escape(kind)}</span>"
+        second = f"<span style='color:{rgba}'>{escape_markup(kind)}</span>"
         label, text, spans = self._why(result, query)
         if text:
             room = width - plain_fm.horizontalAdvance(f"{kind} · {label}") - 4
             text, spans = elide_snippet(text, spans, lambda t: plain_fm.horizontalAdvance(t) <= room)
-            second += " · " + html.escape(label) + highlighted_html(text, spans)
+            second += " · " + escape_markup(label) + highlighted_html(text, spans)
         return f"<b>{highlighted_html(name, name_spans)}</b><br>{second}"
 
     def _why(self, result, query: str) -> tuple[str, str, Sequence[tuple[int, int]]]:
