@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.history = NavigationHistory()
         self._index_pending: Edition | None = None  # its search index waits for the chart (see _show_edition)
         self._chart_painted = False  # the index also waits for the chart's first paint
+        self._had_layout = False  # the first chart shown is fitted to the view
         self.viewports_watched = False  # mouse back/forward on every view: after the first paint
         self._after_paint: list = []  # what waits for the first paint (see eventFilter)
         self._selected: str | None = None
@@ -505,13 +506,13 @@ class MainWindow(QMainWindow):
         self.chart_controller.set_branch_only(on)
 
     def _on_layout_ready(self, layout) -> None:
-        first = not getattr(self, "_had_layout", False)
+        first = not self._had_layout
         self._had_layout = True
         self.chart.set_layout(layout)
         self.legend.set_layout(layout)
         self.legend.setVisible(self.actions_.show_legend.isChecked())
         self.chart.select_unit(self._selected, center=False)
-        query = self.search.query() if hasattr(self.search, "query") else ""
+        query = self.search.query()
         if query:
             self._on_query_changed(query)
         if first:
