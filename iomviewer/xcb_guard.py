@@ -26,11 +26,11 @@ this does nothing.
 
 Who calls it: the bundle's runtime hook (scripts/pyinstaller/rth_xcb_guard.py),
 ahead of everything, so the bundle does not depend on import order.  Called
-once pygraphviz is in, it is too late
-(Xvfb: the crash still happens).  A checkout or a wheel imports pygraphviz only
-after QApplication has opened its X connection: the system libxcb is then in
-Qt's own group and nothing rebinds it (Xvfb: layouts, cairo PDFs and painting
-go on), so the window's start does not pay ctypes (2.5 ms) for it.
+once pygraphviz is in, it is too late (Xvfb: the crash still happens).  A
+checkout or a wheel imports pygraphviz only after QApplication has opened
+its X connection: the system libxcb is then in Qt's own group and nothing
+rebinds it (Xvfb: layouts, cairo PDFs and painting go on), so the window's
+start does not pay ctypes (2.5 ms) for it.
 """
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """A small on-disk cache of results derived from exact inputs.
 
 Entries are keyed by a SHA-256 of everything the result depends on (file
-bytes, schema, app version…), so a changed input can never hit a stale
-entry; a missing, unreadable or corrupt entry is just a miss.  Writes are
+bytes, schema, app version, the code's files_stamp…), so a changed input can
+never hit a stale entry; a missing, unreadable or corrupt entry is just a
+miss.  (The loader's "digest" entries are keyed by a file's identity on disk
+instead, and hold that file's SHA-256: see core/loading._known_digest.)  Writes are
 atomic.  The folder is the platform's user cache folder (XDG_CACHE_HOME on
 Linux), or IOMVIEWER_CACHE_DIR; IOMVIEWER_CACHE_DIR=off disables the cache.
 """
