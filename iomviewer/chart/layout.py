@@ -22,7 +22,6 @@ wants it first, see rgba()), or a colour name as Graphviz gave it.
 # annotation into a ForwardRef, compiling it (0.7 ms of this module's import).
 import contextlib
 import functools
-import gc
 import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
@@ -151,13 +150,10 @@ def _collector_paused(fn: Callable[..., Layout]) -> Callable[..., Layout]:
     """
     @functools.wraps(fn)
     def paused(*args: Any) -> Layout:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        from iomviewer.chart.dot import collector_paused  # dot: stdlib only on import
+
+        with collector_paused():
             return fn(*args)
-        finally:
-            if enabled:
-                gc.enable()
 
     return paused
 
