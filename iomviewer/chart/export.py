@@ -765,13 +765,12 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
     else:
         orientations = [True] if xo.page == "slide" else [True, False]
     entries = _legend_entries(_build(edition, options, highlighted), edition, options, highlighted)
+    placeable = _placeable(edition, options, xo)
     best: tuple[float, Any, float, float, bool] | None = None
     for landscape in orientations:
         page_w, page_h = P.page_size(xo.page, landscape)
         avail_w = page_w - 2 * margin
-        furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
-        avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
-        if _placeable(edition, options, xo):
+        if placeable:
             fixed = _placed_furniture(spec, xo, edition, sources, entries, landscape, margin)
             for factor, wrap in _PLACED_TRIES:
                 graph = _build(edition, options._replace(aspect=factor * avail_w / fixed.room, kind_line=False,
@@ -781,6 +780,8 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
                 if best is None or scale > best[0] * 1.0001:
                     best = (scale, graph, w, h, landscape)
             continue
+        furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
+        avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
         for factor, kind_line in _tries(xo, edition):
             graph = _build(edition, options._replace(aspect=factor * avail_w / avail_h, kind_line=kind_line),
                            highlighted)
@@ -824,7 +825,7 @@ def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highl
             return chart_w
         return P.page_size(xo.page, landscape)[0] - 2 * margin
 
-    if _is_placed(graph) and xo.page != "fit" and xo.landscape is not None:
+    if _is_placed(graph):  # a named page's (see _placeable), its orientation chosen above
         # Title, legend and footer measured: the scale is known before the page is drawn.
         scale = _placed_furniture(spec, xo, edition, sources, entries, xo.landscape, margin).scale(chart_w, chart_h)
         furniture = _furniture(spec, xo, edition, sources, entries, span(xo.landscape), scale)
@@ -837,7 +838,7 @@ def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highl
     scale, landscape = P.estimate_scale(chart_w, chart_h, xo.page, xo.landscape, margin, furniture.height_pt)
     furniture = _furniture(spec, xo, edition, sources, entries, span(landscape), scale)
     orientation = xo.landscape if xo.page == "fit" else landscape
-    plan = _PagePlan(graph, furniture, orientation, _is_placed(graph))
+    plan = _PagePlan(graph, furniture, orientation)
     return plan, plan.dress(transparent=transparent)
 
 
