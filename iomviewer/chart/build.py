@@ -16,7 +16,7 @@ import re
 import unicodedata
 import weakref
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from iomviewer.chart import style
 from iomviewer.chart.options import PAGE_HEIGHT, PAGE_WIDTH, ChartOptions  # noqa: F401  (also build's names)
@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pygraphviz is imported where a graph is built, not on impor
 
     from iomviewer.chart.placed import Geometry
     from iomviewer.core.compare import ChangeMarks
+    from iomviewer.core.model import Link
 
 STACK_PREFIX = "cluster_stack_"
 MIN_STACK = 3  # fewer leaves than this stay a row: a column of two saves nothing
@@ -1314,9 +1315,7 @@ def _add_old_parents(g: "pygraphviz.AGraph", edition: Edition, changes: ChangeMa
                      shown: dict[str, list[str]], lang: str) -> None:
     """For each moved unit shown, its line of authority in edition A: a dashed edge that ranks nothing."""
     label = style.OLD_PARENT_LABEL.get(lang, style.OLD_PARENT_LABEL["fr"])
-    for uid, old in changes.old_parents:
-        if uid not in shown or old not in shown or old == uid:
-            continue
+    for uid, old in _old_parents_shown(changes, shown):
         tip = f"{edition.unit(uid).name} — {label} — {edition.unit(old).name}"
         _add_edge(g, old, uid, key=f"{old}=>{uid}:{OLD_PARENT_CLASS}", id=f"{old}=>{uid}:{OLD_PARENT_CLASS}",
                    style="dashed", constraint="false", color=style.CHANGE_STYLES["moved"].color,
@@ -1383,20 +1382,42 @@ def _add_column(g: "pygraphviz.AGraph", parent_graph: "pygraphviz.AGraph", paren
             _add_edge(g, parent, head, style="invis", minlen=minlen, key=f"{parent}~{head}")
 
 
-def _add_links(g: "pygraphviz.AGraph", edition: Edition, shown: dict[str, list[str]], lang: str) -> None:
-    labels = LINK_LABELS_EN if lang == "en" else LINK_LABELS_FR
+def _old_parents_shown(changes: ChangeMarks, shown: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+    """(unit, its parent in edition A) for each moved unit whose former line of authority the chart draws."""
+    for uid, old in changes.old_parents:
+        if uid in shown and old in shown and old != uid:
+            yield uid, old
+
+
+def _links_shown(edition: Edition, shown: dict[str, list[str]]) -> Iterator[tuple[str, Link]]:
+    """(unit, link) for each secondary link the chart draws: both ends shown, each drawn once."""
     seen: set[tuple[str, str, str]] = set()
     for uid in shown:
-        unit = edition.unit(uid)
-        for link in unit.links:
+        for link in edition.unit(uid).links:
             key = (uid, link.target, link.type)
             if link.target not in shown or link.target == uid or key in seen:
                 continue
             seen.add(key)
-            target = edition.unit(link.target)
-            tip = f"{unit.name} — {labels.get(link.type, link.type)} — {target.name}"
-            _add_edge(g, uid, link.target, key=f"{uid}=>{link.target}:{link.type}",
-                       id=f"{uid}=>{link.target}:{link.type}",
-                       style="dashed", constraint="false", color=style.LINK_COLOR,
-                       penwidth=f"{style.LINK_PENWIDTH:g}", arrowhead="vee", arrowsize="0.6",
-                       tooltip=tooltip_escape(tip), **{"class": f"{LINK_CLASS} link-{link.type}"})
+            yield uid, link
+
+
+def drawn_lines(edition: Edition, options: ChartOptions) -> tuple[bool, bool]:
+    """Whether build_graph(edition, options) draws secondary links, and former lines of authority (a comparison's)."""
+    from iomviewer.core.compare import comparison_of
+
+    shown = _shown_tree(edition, options)
+    changes = comparison_of(edition)
+    links = options.show_links and next(_links_shown(edition, shown), None) is not None
+    old_parents = changes is not None and next(_old_parents_shown(changes, shown), None) is not None
+    return links, old_parents
+
+
+def _add_links(g: "pygraphviz.AGraph", edition: Edition, shown: dict[str, list[str]], lang: str) -> None:
+    labels = LINK_LABELS_EN if lang == "en" else LINK_LABELS_FR
+    for uid, link in _links_shown(edition, shown):
+        tip = f"{edition.unit(uid).name} — {labels.get(link.type, link.type)} — {edition.unit(link.target).name}"
+        _add_edge(g, uid, link.target, key=f"{uid}=>{link.target}:{link.type}",
+                   id=f"{uid}=>{link.target}:{link.type}",
+                   style="dashed", constraint="false", color=style.LINK_COLOR,
+                   penwidth=f"{style.LINK_PENWIDTH:g}", arrowhead="vee", arrowsize="0.6",
+                   tooltip=tooltip_escape(tip), **{"class": f"{LINK_CLASS} link-{link.type}"})

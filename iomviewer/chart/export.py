@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 from iomviewer.chart import pages as P
 from iomviewer.chart import style
-from iomviewer.chart.build import ChartOptions, build_graph, html_escape, measure_lines, scope_units
+from iomviewer.chart.build import ChartOptions, build_graph, drawn_lines, html_escape, measure_lines, scope_units
 from iomviewer.chart.dot import graphviz_lock, serialized
 from iomviewer.core.compare import comparison_of
 from iomviewer.core.files import atomic_write_bytes
@@ -295,17 +295,15 @@ class _LegendEntry:
 _SWATCH_W, _SWATCH_H, _GAP, _SEP = 16.0, 10.0, 5.0, 14.0
 
 
-@serialized  # reads the graph's edges: a call into Graphviz
-def _legend_entries(graph: Any, edition: Edition, options: ChartOptions, highlighted: frozenset[str]) -> list[_LegendEntry]:
+def _legend_entries(edition: Edition, options: ChartOptions, highlighted: frozenset[str]) -> list[_LegendEntry]:
     shown = scope_units(edition, options)
     kinds = [edition.unit(u).kind for u in shown]
     entries = [_LegendEntry(label, fill, border) for _k, label, fill, border in style.legend_items(kinds, options.lang)]
     words = _words(options.lang)
     if highlighted & set(shown):
         entries.append(_LegendEntry(words["search"], style.HIGHLIGHT_FILL, style.HIGHLIGHT_BORDER))
-    classes = [((e.attr.get("class") or "").split(), e.attr.get("constraint")) for e in graph.edges()]
-    old_parent = any("old-parent" in names for names, _ in classes)  # a comparison's former line of authority
-    if options.show_links and any(c == "false" and "old-parent" not in names for names, c in classes):
+    links, old_parent = drawn_lines(edition, options)  # old_parent: a comparison's former line of authority
+    if links:
         entries.append(_LegendEntry(words["link"], None, style.LINK_COLOR, "- - ›"))
     changes = comparison_of(edition)  # a comparison chart: its change marks, after the kinds
     if changes is not None:
@@ -764,7 +762,7 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         orientations = [xo.landscape]
     else:
         orientations = [True] if xo.page == "slide" else [True, False]
-    entries = _legend_entries(_build(edition, options, highlighted), edition, options, highlighted)
+    entries = _legend_entries(edition, options, highlighted)
     placeable = _placeable(edition, options, xo)
     best: tuple[float, Any, float, float, bool] | None = None
     for landscape in orientations:
@@ -812,7 +810,7 @@ def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highl
     margin = xo.margin_mm * P.MM
     sources = [clean_text(s) for s in edition.sources]
     graph, chart_w, chart_h, chosen = _chart_for_page(edition, spec, xo, highlighted, margin, sources)
-    entries = _legend_entries(graph, edition, spec.options, highlighted)
+    entries = _legend_entries(edition, spec.options, highlighted)
     if xo.landscape is None and chosen is not None:
         xo = replace(xo, landscape=chosen)
     # First guess of the scale, keeping room for the furniture; then size the
