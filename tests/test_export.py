@@ -319,7 +319,7 @@ def test_a_named_page_gets_a_chart_planned_for_its_own_shape(tmp_path, monkeypat
     planned = export_chart(ds, ed, ChartOptions(), xo, tmp_path / "planned.pdf")
     monkeypatch.setattr(export_module, "_ASPECT_TRIES", ())  # no page planning: the screen's chart as is
 
-    def screen_chart(edition, spec, xo, highlighted, margin, sources):
+    def screen_chart(edition, spec, xo, highlighted, margin, sources, entries):
         graph = export_module._build(edition, spec.options, highlighted)
         return (graph, *export_module._natural_size(graph.to_string()), None)
 

@@ -743,8 +743,11 @@ def _placed_furniture(spec: _PageSpec, xo: ExportOptions, edition: Edition, sour
 
 
 def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highlighted: frozenset[str],
-                    margin: float, sources: list[str]) -> tuple[Any, float, float, bool | None]:
+                    margin: float, sources: list[str],
+                    entries: list[_LegendEntry]) -> tuple[Any, float, float, bool | None]:
     """The page's chart, its natural size, and the orientation it was planned for (None: any).
+
+    entries: the page's legend (_legend_entries), whose room the furniture takes.
 
     A compact top-down chart is planned into columns for a target aspect
     (ChartOptions.aspect).  The screen's default is a slide's chart area; on
@@ -762,7 +765,6 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         orientations = [xo.landscape]
     else:
         orientations = [True] if xo.page == "slide" else [True, False]
-    entries = _legend_entries(edition, options, highlighted)
     placeable = _placeable(edition, options, xo)
     best: tuple[float, Any, float, float, bool] | None = None
     for landscape in orientations:
@@ -809,8 +811,8 @@ def _plan_chart_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highl
     """The chart and furniture of one page, and the DOT text that draws them."""
     margin = xo.margin_mm * P.MM
     sources = [clean_text(s) for s in edition.sources]
-    graph, chart_w, chart_h, chosen = _chart_for_page(edition, spec, xo, highlighted, margin, sources)
     entries = _legend_entries(edition, spec.options, highlighted)
+    graph, chart_w, chart_h, chosen = _chart_for_page(edition, spec, xo, highlighted, margin, sources, entries)
     if xo.landscape is None and chosen is not None:
         xo = replace(xo, landscape=chosen)
     # First guess of the scale, keeping room for the furniture; then size the
