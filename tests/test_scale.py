@@ -298,7 +298,7 @@ def test_the_cycle_collector_is_off_while_a_search_index_builds_and_back_after()
 
     from iomviewer.core.loading import load_dataset
     from iomviewer.ui.main_window import _search_index_steps
-    from iomviewer.ui.memory import collector_paused
+    from iomviewer.core.memory import collector_paused
 
     assert gc.isenabled()
     with collector_paused():

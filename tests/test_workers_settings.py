@@ -105,7 +105,7 @@ def test_a_sliced_job_whose_runner_goes_is_closed_and_gives_the_collector_back(q
 
     from PySide6.QtCore import QObject
 
-    from iomviewer.ui.memory import collector_paused
+    from iomviewer.core.memory import collector_paused
 
     closed = []
 
@@ -131,7 +131,7 @@ def test_a_sliced_job_whose_runner_goes_is_closed_and_gives_the_collector_back(q
 def test_a_chart_build_and_an_index_build_share_one_collector_pause():
     import gc
 
-    from iomviewer.ui.memory import pause_collector, resume_collector
+    from iomviewer.core.memory import pause_collector, resume_collector
 
     assert gc.isenabled()
     pause_collector()  # the index starts
@@ -139,4 +139,25 @@ def test_a_chart_build_and_an_index_build_share_one_collector_pause():
     resume_collector()  # the index is done: the scene is still being built
     assert not gc.isenabled()
     resume_collector(freeze=False)  # the scene's build cancelled
+    assert gc.isenabled()
+
+
+def test_the_pipelines_pause_in_a_worker_does_not_end_the_windows_pause():
+    import gc
+    import threading
+
+    from iomviewer.core.memory import collector_paused, pause_collector, resume_collector
+
+    assert gc.isenabled()
+    pause_collector()  # the window builds a scene (GUI thread)
+
+    def interpret():  # layout records interpreted in a worker, as chart.layout does
+        with collector_paused(freeze=False):
+            pass
+
+    worker = threading.Thread(target=interpret)
+    worker.start()
+    worker.join()
+    assert not gc.isenabled()  # the worker's pause ended inside the window's
+    resume_collector()
     assert gc.isenabled()

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import logging
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from iomviewer.core.memory import collector_paused
 
 if TYPE_CHECKING:
     import pygraphviz
@@ -240,24 +241,6 @@ def takes_size(units: int) -> bool:
 
 def helper_enabled() -> bool:
     return _enabled
-
-
-@contextlib.contextmanager
-def collector_paused(freeze: bool = False) -> Iterator[None]:
-    """No cycle collection in this block (layout records and results unpickled hold no cycles).
-
-    freeze: what the block made lives on; gc.freeze() it before the collector
-    comes back, so that its next young collection does not walk it all.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def run_in_helper(fn: Callable[..., Any], *args: Any, is_cancelled: Callable[[], bool] | None = None) -> Any:

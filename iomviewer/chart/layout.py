@@ -25,6 +25,8 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple
 
+from iomviewer.core.memory import collector_paused
+
 if TYPE_CHECKING:
     import pygraphviz
 
@@ -150,9 +152,7 @@ def _collector_paused(fn: Callable[..., Layout]) -> Callable[..., Layout]:
     """
     @functools.wraps(fn)
     def paused(*args: Any) -> Layout:
-        from iomviewer.chart.dot import collector_paused  # dot: stdlib only on import
-
-        with collector_paused():
+        with collector_paused(freeze=False):
             return fn(*args)
 
     return paused

@@ -25,7 +25,7 @@ from iomviewer import __version__
 from iomviewer.resources import resource
 from iomviewer.ui.errors import ErrorHandler, setup_logging
 from iomviewer.ui.i18n import set_language
-from iomviewer.ui.memory import settle_memory
+from iomviewer.core.memory import settle_memory
 from iomviewer.ui.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -32,7 +32,7 @@ from iomviewer.chart.layout import Layout
 from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE,
                                       NodeItem, Overview, background_item, cluster_item, edge_item, text_item,
                                       texts_readable)
-from iomviewer.ui.memory import pause_collector, resume_collector
+from iomviewer.core.memory import pause_collector, resume_collector
 
 if TYPE_CHECKING:
     # The rest is imported where it is used: each Qt type PySide makes costs
@@ -343,7 +343,7 @@ class ChartView(QGraphicsView):
         """
         if not self._gc_paused:
             self._gc_paused = True
-            pause_collector()  # shared with the search index's build: see ui.memory
+            pause_collector()  # shared with the search index's build: see core.memory
 
     def _resume_gc(self, freeze: bool) -> None:
         if self._gc_paused:

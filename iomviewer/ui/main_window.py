@@ -32,7 +32,7 @@ from iomviewer.ui.chart_legend import ChartLegend
 from iomviewer.ui.chart_view import ChartView
 from iomviewer.ui.detail_pane import DetailPane
 from iomviewer.ui.i18n import current_language
-from iomviewer.ui.memory import collector_paused, settle_memory
+from iomviewer.core.memory import collector_paused, settle_memory
 from iomviewer.ui.navigation import NavigationHistory
 from iomviewer.ui.search_box import SearchBox
 from iomviewer.ui.settings import Settings

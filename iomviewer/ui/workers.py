@@ -151,7 +151,7 @@ class TaskRunner(QObject):
         # submit_sliced's generators not yet finished.  PySide keeps a pending
         # single-shot timer's callable alive after its context object is gone,
         # so when the runner goes (its window closed) they are closed here, or
-        # a build holding the cycle collector paused (ui.memory) would hold it forever.
+        # a build holding the cycle collector paused (core.memory) would hold it forever.
         self._sliced: dict[str, _SlicedJob] = {}
         self.destroyed.connect(lambda _obj=None, jobs=self._sliced: _close_sliced(jobs))
 

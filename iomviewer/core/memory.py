@@ -5,13 +5,19 @@ search index and chart that is 60-250 ms during which the window is frozen.
 What a big build leaves behind lives as long as the window, so once it is
 built it is frozen (gc.freeze): never walked again, still freed by reference
 counting when it goes.
+
+One counted pause for the whole process, under a lock: the window's builds
+(GUI thread) and the chart pipeline's unpickling (worker threads) pause it
+together, and the collector comes back when the last of them ends.  No Qt.
 """
 from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from typing import Iterator
 
+_lock = threading.Lock()
 _paused = 0  # pauses not yet resumed
 _was_enabled = True
 _freeze = False  # freeze what survived once the last pause ends
@@ -26,10 +32,11 @@ def settle_memory() -> None:
 def pause_collector() -> None:
     """No cycle collection until the matching resume_collector (pauses nest and overlap)."""
     global _paused, _was_enabled
-    if _paused == 0:
-        _was_enabled = gc.isenabled()
-        gc.disable()
-    _paused += 1
+    with _lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
 
 
 def resume_collector(freeze: bool = True) -> None:
@@ -39,20 +46,21 @@ def resume_collector(freeze: bool = True) -> None:
     it (gc.freeze) when the collector comes back, so it is never walked again.
     """
     global _paused, _freeze
-    if _paused == 0:
-        return
-    _paused -= 1
-    _freeze = _freeze or freeze
-    if _paused == 0:
-        if _freeze:
-            gc.freeze()
-        _freeze = False
-        if _was_enabled:
-            gc.enable()
+    with _lock:
+        if _paused == 0:
+            return
+        _paused -= 1
+        _freeze = _freeze or freeze
+        if _paused == 0:
+            if _freeze:
+                gc.freeze()
+            _freeze = False
+            if _was_enabled:
+                gc.enable()
 
 
 @contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(freeze: bool = True) -> Iterator[None]:
     """No cycle collection while a big build runs, in slices, across turns of the event loop.
 
     Building the search index of 10,000 units on the GUI thread triggered full
@@ -60,9 +68,10 @@ def collector_paused() -> Iterator[None]:
     done (or dropped); blocks may nest or overlap with each other and with a
     chart build (an edition switch starts a new index and a new scene before
     the old ones are dropped): the collector comes back when the last one ends.
+    freeze=False for what the block makes and drops (records being interpreted).
     """
     pause_collector()
     try:
         yield
     finally:
-        resume_collector()
+        resume_collector(freeze)
