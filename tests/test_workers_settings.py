@@ -161,3 +161,15 @@ def test_the_pipelines_pause_in_a_worker_does_not_end_the_windows_pause():
     assert not gc.isenabled()  # the worker's pause ended inside the window's
     resume_collector()
     assert gc.isenabled()
+
+
+def test_no_python_slot_hears_a_runner_being_destroyed(qtbot):
+    # PySide wraps the half-destroyed object to pass it to a Python slot on
+    # destroyed; a runner dropped after other tests had made Qt types lazily
+    # crashed the process that way, one run in two (tests/test_import_hook.py then this file).
+    from PySide6.QtCore import SIGNAL
+
+    runner = TaskRunner()
+    runner.submit_sliced("index", lambda: iter(()))
+    assert runner.receivers(SIGNAL("destroyed(QObject*)")) == 0
+    assert runner.receivers(SIGNAL("destroyed()")) == 0

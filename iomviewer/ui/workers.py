@@ -20,6 +20,7 @@ import time
 import traceback
 from typing import Any, Callable, Generator, Iterator
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from iomviewer.chart import dot  # stdlib only on import: no Graphviz loaded here
@@ -148,12 +149,7 @@ class TaskRunner(QObject):
         self._tokens: dict[str, CancelToken] = {}
         self._pending: dict[str, int] = {}
         self._serial = threading.Lock() if max_threads == 1 else None
-        # submit_sliced's generators not yet finished.  PySide keeps a pending
-        # single-shot timer's callable alive after its context object is gone,
-        # so when the runner goes (its window closed) they are closed here, or
-        # a build holding the cycle collector paused (core.memory) would hold it forever.
-        self._sliced: dict[str, _SlicedJob] = {}
-        self.destroyed.connect(lambda _obj=None, jobs=self._sliced: _close_sliced(jobs))
+        self._sliced: dict[str, _SlicedJob] = {}  # submit_sliced's generators not yet finished
 
     def submit(self, key: str, fn: Callable[..., Any], *args: Any, cancellable: bool = False) -> int:
         """Run fn(*args) (with token=CancelToken if cancellable); supersede older jobs of key."""
@@ -198,7 +194,7 @@ class TaskRunner(QObject):
         if stale is not None:
             stale.gen.close()  # at once (its next turn only settles): a closed build resumes the collector
         job = self._sliced[key] = _SlicedJob(self, key, generation, steps(*args), slice_ms / 1000.0)
-        QTimer.singleShot(0, self, job.run_slice)
+        QTimer.singleShot(0, job.run_slice)
         return generation
 
     def cancel(self, key: str) -> None:
@@ -240,12 +236,6 @@ class TaskRunner(QObject):
             self.progress.emit(key, done, total, message)
 
 
-def _close_sliced(jobs: dict[str, _SlicedJob]) -> None:
-    for job in list(jobs.values()):
-        job.gen.close()
-    jobs.clear()
-
-
 class _SlicedJob:
     """The turns of one submit_sliced generator on the GUI thread."""
 
@@ -260,7 +250,16 @@ class _SlicedJob:
             del self.runner._sliced[self.key]
 
     def run_slice(self) -> None:
+        # Each turn is a single-shot timer with no context object, so that it
+        # comes even once the runner has gone (its window closed): the
+        # generator is closed then, or a build holding the cycle collector
+        # paused (core.memory) would hold it forever.  (Not on the runner's
+        # destroyed signal: PySide wraps the half-destroyed runner to pass it
+        # to a Python slot, which crashed now and then.)
         runner, key = self.runner, self.key
+        if not shiboken6.isValid(runner):
+            self.gen.close()
+            return
         if runner._generation.get(key) != self.generation:
             self.gen.close()
             self._finish()
@@ -278,4 +277,4 @@ class _SlicedJob:
             self._finish()
             runner._on_error(key, self.generation, exc, traceback.format_exc())
             return
-        QTimer.singleShot(0, runner, self.run_slice)
+        QTimer.singleShot(0, self.run_slice)
