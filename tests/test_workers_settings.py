@@ -163,6 +163,21 @@ def test_the_pipelines_pause_in_a_worker_does_not_end_the_windows_pause():
     assert gc.isenabled()
 
 
+def test_a_pause_with_two_ways_to_end_ends_once():
+    import gc
+
+    from iomviewer.core.memory import CollectorPause, pause_collector, resume_collector
+
+    assert gc.isenabled()
+    start = CollectorPause()  # the window's start: ended once drawn, or on the way out
+    pause_collector()  # a scene being built meanwhile
+    start.end()  # drawn
+    start.end()  # on the way out: must not end the scene's pause
+    assert not gc.isenabled()
+    resume_collector()
+    assert gc.isenabled()
+
+
 def test_no_python_slot_hears_a_runner_being_destroyed(qtbot):
     # PySide wraps the half-destroyed object to pass it to a Python slot on
     # destroyed; a runner dropped after other tests had made Qt types lazily

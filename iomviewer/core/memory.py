@@ -59,6 +59,23 @@ def resume_collector(freeze: bool = True) -> None:
                 gc.enable()
 
 
+class CollectorPause:
+    """One pause of the collector, begun when made, ended by the first end() (later calls do nothing).
+
+    For a pause whose end has more than one way to come: the window's start
+    ends it once drawn, or the program on its way out if it never was.
+    """
+
+    def __init__(self) -> None:
+        self.ended = False
+        pause_collector()
+
+    def end(self, freeze: bool = True) -> None:
+        if not self.ended:
+            self.ended = True
+            resume_collector(freeze)
+
+
 @contextlib.contextmanager
 def collector_paused(freeze: bool = True) -> Iterator[None]:
     """No cycle collection while a big build runs, in slices, across turns of the event loop.

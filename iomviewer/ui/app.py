@@ -25,7 +25,7 @@ from iomviewer import __version__
 from iomviewer.resources import resource
 from iomviewer.ui.errors import ErrorHandler, setup_logging
 from iomviewer.ui.i18n import set_language
-from iomviewer.core.memory import settle_memory
+from iomviewer.core.memory import CollectorPause
 from iomviewer.ui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,8 @@ def restart_in(lang: str, settings: Settings, window) -> None:
             QProcess.startDetached(argv[0], argv[1:])
 
 
-def run_gui(args: Namespace) -> int:
+def run_gui(args: Namespace, start_pause: CollectorPause | None = None) -> int:
+    """The window, until it is closed; start_pause (the collector's, from main) ends once it is drawn."""
     started = time.perf_counter()
     setup_logging(getattr(args, "verbose", False))
     app, settings, errors = create_app(lang=args.lang)
@@ -134,8 +135,9 @@ def run_gui(args: Namespace) -> int:
     except DatasetError as exc:  # the bundled data itself is broken
         print(f"iomviewer : données intégrées invalides — {exc}", file=sys.stderr)
         return 2
-    settle_memory()  # the dataset lives as long as the window
     window = MainWindow(dataset, settings)
+    if start_pause is not None:
+        window.first_painted.connect(start_pause.end)
     window.persist_settings = not args.smoke_test
     window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
     if args.edition:
