@@ -55,9 +55,12 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _quantile(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else float("nan")
+
+
 def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] if ordered else float("nan")
+    return _quantile(sorted(values), 0.95)
 
 
 def _wall(cmd: list[str], env: dict | None = None) -> float:
@@ -74,7 +77,13 @@ def _wall(cmd: list[str], env: dict | None = None) -> float:
 
 
 def bench_startup(data: Path | None, repeats: int) -> dict:
-    """Process start to fully drawn window, vs a bare window with three empty widgets."""
+    """Process start to fully drawn window, vs a bare window with three empty widgets.
+
+    Interleaved pairs (bare, then app), so machine noise hits both alike.  On a
+    shared two-core VM one start moves by ±20 %, and the median of 5 pairs by
+    ±10 %: run.py takes 21 pairs by default (--startup-repeats), and reports
+    the quartiles of the per-pair ratios beside the ratio of the medians.
+    """
     import compileall
 
     # The app as installed or bundled starts from compiled bytecode, as PySide6
@@ -85,13 +94,18 @@ def bench_startup(data: Path | None, repeats: int) -> dict:
     env = dict(_ENV, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home, XDG_CACHE_HOME=home, HOME=home)
     app_cmd = [sys.executable, "-m", "iomviewer", "--smoke-test"] + (["--data", str(data)] if data else [])
     bare_cmd = [sys.executable, "-c", _BARE_WINDOW]
+    # The first start of each fills caches (the app's layout and dataset caches,
+    # the system's page cache): the app's is reported apart as the cold start.
+    _wall(bare_cmd, env)
+    first_app = _wall(app_cmd, env)
     bare, ours = [], []
-    for _ in range(repeats):  # interleaved, so machine noise hits both alike
+    for _ in range(repeats):
         bare.append(_wall(bare_cmd, env))
         ours.append(_wall(app_cmd, env))
-    # The first start fills the caches (schema check, layout): reported apart, the median is of warm starts.
-    return {"bare_s": _median(bare), "app_s": _median(ours[1:] or ours), "ratio": _median(ours[1:] or ours) / _median(bare),
-            "first_app_s": ours[0]}
+    pairs = sorted(a / b for a, b in zip(ours, bare))
+    return {"bare_s": _median(bare), "app_s": _median(ours), "ratio": _median(ours) / _median(bare),
+            "pair_ratio_q1": _quantile(pairs, 0.25), "pair_ratio_q3": _quantile(pairs, 0.75),
+            "pairs": len(pairs), "first_app_s": first_app}
 
 
 def bench_load(path: Path) -> dict:
@@ -279,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full-layout-max", type=int, default=20000,
                         help="lay out the whole chart (dot, GUI probe) only up to this many units")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--startup-repeats", type=int, metavar="N",
+                        help="interleaved start-up pairs (default 21; 3 with --quick)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from synthetic_org import build
@@ -289,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     from iomviewer.ui.chart_controller import AUTO_DEPTH_MAX_UNITS, auto_depth_for, level_counts
 
     repeats = 2 if args.quick else 5
+    startup_repeats = args.startup_repeats or (3 if args.quick else 21)
     cases = [("bundled", bundled_dataset_path())]
     tmp = Path(tempfile.mkdtemp(prefix="iomviewer-bench-"))
     for n in ([] if args.quick else args.sizes):
@@ -301,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         dataset = load_dataset(path)
         edition = dataset.edition()
         row = {"units": len(edition)}
-        row["startup"] = bench_startup(None if label == "bundled" else path, repeats)
+        row["startup"] = bench_startup(None if label == "bundled" else path, startup_repeats)
         row["load"] = bench_load(path)
         row["search"] = bench_search(edition, queries)
         # The view the window opens on (depth-limited for a big organisation) ...
@@ -331,7 +348,8 @@ def _print_row(label: str, row: dict) -> None:
     s, l, q, sel, g = row["startup"], row["load"], row["search"], row["selection"], row["gui"]
     print(f"\n## {label} ({row['units']} units in the default edition)")
     print(f"start-up to drawn window : {s['app_s']:.2f} s vs bare window {s['bare_s']:.2f} s  → ×{s['ratio']:.2f}"
-          f" (first start, empty cache: {s['first_app_s']:.2f} s)")
+          f" (median of {s['pairs']} interleaved pairs; per-pair ratios ×{s['pair_ratio_q1']:.2f}-{s['pair_ratio_q3']:.2f},"
+          f" quartiles; first start, empty cache: {s['first_app_s']:.2f} s)")
     print(f"load + validate          : {l['load_validate_s']:.2f} s vs json.load {l['json_parse_s']:.3f} s → ×{l['ratio']:.1f};"
           f" peak RSS {l['peak_rss_mb']:.0f} MB (json only {l['json_only_rss_mb']:.0f} MB)")
     print(f"search per keystroke     : median {q['keystroke_median_ms']:.2f} ms, p95 {q['keystroke_p95_ms']:.2f} ms"
