@@ -61,25 +61,28 @@ def _start(probe: str, home, times: int = 1) -> list[subprocess.CompletedProcess
             for _ in range(times)]
 
 
-def test_a_warm_start_makes_neither_html_nor_the_busy_overlay_nor_gradients(tmp_path):
+def test_a_warm_start_makes_nothing_that_only_later_use_needs(tmp_path):
     # Each costs the start milliseconds and serves only a hover, a big chart, a long
-    # layout or an export (QGradient and QImage: see ui/brushes.py).
+    # layout, an export (QGradient and QImage: see ui/brushes.py), a notice
+    # (style sheets: see ui/notice.py), a filter or compare mode.
     probe = ("import builtins, os, sys\n"
              "printed = builtins.print\n"
              "def stop(*a, **k):\n"
              "    if a and 'ready in' in str(a[0]):\n"
              "        from PySide6.QtWidgets import QApplication\n"
              "        window = [w for w in QApplication.topLevelWidgets() if hasattr(w, 'chart')][0]\n"
-             "        gui = vars(sys.modules['PySide6.QtGui'])\n"
+             "        gui, core = vars(sys.modules['PySide6.QtGui']), vars(sys.modules['PySide6.QtCore'])\n"
              "        printed('LOADED', ['html' in sys.modules, window.chart._overlay_widget is not None,\n"
-             "                           'QGradient' in gui, 'QImage' in gui], flush=True)\n"
+             "                           'QGradient' in gui, 'QImage' in gui,\n"
+             "                           any(w.styleSheet() for w in QApplication.allWidgets()),\n"
+             "                           'QSortFilterProxyModel' in core, window._compare_bar is not None], flush=True)\n"
              "        os._exit(0)\n"
              "    printed(*a, **k)\n"
              "builtins.print = stop\n"
              "from iomviewer.cli import main\n"
              "main(['--smoke-test'])\n")
     runs = _start(probe, tmp_path, times=2)  # the first lays the chart out and fills the caches
-    assert "LOADED [False, False, False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
+    assert "LOADED [False, False, False, False, False, False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
 
 
 def test_graphviz_comes_in_only_after_qapplication(tmp_path):

@@ -13,7 +13,8 @@ from iomviewer.core.loading import DatasetError, load_dataset, load_document
 from iomviewer.core.model import Edition
 from iomviewer.ui.i18n import kind_label
 from iomviewer.ui.tree_model import HighlightRole, KindRole, MarkRole, UnitIdRole, UnitTreeModel
-from iomviewer.ui.tree_panel import TreePanel, UnitFilterProxy
+from iomviewer.ui.tree_filter import UnitFilterProxy
+from iomviewer.ui.tree_panel import TreePanel
 
 pytestmark = pytest.mark.gui
 

@@ -74,9 +74,7 @@ class CompareMode(QObject):
         super().__init__(window)
         self.w = window
         self.comparison: Comparison | None = None
-        self._collapsed_before: frozenset[str] | None = None
-        window.compare_bar.swap_requested.connect(self.swap)
-        window.compare_bar.fold_toggled.connect(self.set_fold_unchanged)
+        self._collapsed_before: frozenset[str] | None = None  # (the window connects its compare bar)
 
     def start(self, a: str, b: str) -> "Comparison | None":
         """Build the comparison and put its marks in every view; None (and a message) if impossible."""

@@ -15,11 +15,12 @@ from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
 
 from iomviewer.core.model import LINK_TYPES, Dataset, Edition, HistoryRecord, Link, SourceRef, Unit
 from iomviewer.core.text import escape_markup
 from iomviewer.ui.i18n import kind_label, link_label
+from iomviewer.ui.notice import NoticeLabel
 
 if TYPE_CHECKING:  # a link's URL is read when it is clicked, not at start (QUrl's type: 1.7 ms)
     from PySide6.QtCore import QUrl
@@ -397,16 +398,13 @@ class DetailPane(QWidget):
         self._comparison = None
         self._incoming: tuple[Edition | None, dict] = (None, {})
 
-        self.banner = QLabel()
+        self.banner = NoticeLabel("5px 10px")
         self.banner.setTextFormat(Qt.TextFormat.PlainText)  # coverage notes are data
-        self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.setStyleSheet("QLabel { background: #fff4d6; color: #4a3b00; padding: 5px 10px; }")
         font = self.banner.font()
         if font.pointSizeF() > 0:
             font.setPointSizeF(font.pointSizeF() * 0.9)
             self.banner.setFont(font)
-        self.banner.setVisible(False)
 
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)  # never navigate: links are routed as unit ids

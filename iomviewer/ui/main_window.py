@@ -34,6 +34,7 @@ from iomviewer.ui.detail_pane import DetailPane
 from iomviewer.ui.i18n import current_language
 from iomviewer.core.memory import collector_paused, settle_memory
 from iomviewer.ui.navigation import NavigationHistory
+from iomviewer.ui.notice import NoticeLabel
 from iomviewer.ui.search_box import SearchBox
 from iomviewer.ui.settings import Settings
 from iomviewer.ui.tree_panel import TreePanel
@@ -122,6 +123,16 @@ class MainWindow(QMainWindow):
             self.left_splitter.setStretchFactor(1, 2)
         return self._change_list
 
+    @property
+    def compare_bar(self) -> CompareBar:
+        """Compare mode's bar over the chart, made on first use (hidden until then)."""
+        if self._compare_bar is None:
+            bar = self._compare_bar = CompareBar(self.actions_.leave_compare)
+            bar.swap_requested.connect(self.compare_mode.swap)
+            bar.fold_toggled.connect(self.compare_mode.set_fold_unchanged)
+            self._middle.insertWidget(0, bar)
+        return self._compare_bar
+
     def reset_title(self) -> None:
         self.setWindowTitle(self.tr("iomviewer — Organisation internationale pour les migrations"))
 
@@ -143,24 +154,17 @@ class MainWindow(QMainWindow):
 
         self.chart = ChartView()
         self.legend = ChartLegend(self.chart)
-        self.notice = QLabel()
-        self.notice.setWordWrap(True)
+        self.notice = NoticeLabel("4px 8px")
         self.notice.setTextFormat(Qt.TextFormat.PlainText)  # coverage notes are data, never markup
-        self.notice.setVisible(False)
-        self.notice.setStyleSheet("QLabel { background: #fff4d6; color: #4a3b00; padding: 4px 8px; }")
-        self.compare_bar = CompareBar(self.actions_.leave_compare)
+        self._compare_bar: CompareBar | None = None  # made on first use: see the compare_bar property
         centre = QWidget()
-        middle = QVBoxLayout(centre)
+        middle = self._middle = QVBoxLayout(centre)
         middle.setContentsMargins(0, 0, 0, 0)
         middle.setSpacing(0)
         # A big organisation opens depth-limited: say so, with a way to see it all.
-        self.scale_notice = QLabel()
+        self.scale_notice = NoticeLabel("4px 8px")
         self.scale_notice.setObjectName("scale-notice")
-        self.scale_notice.setWordWrap(True)
         self.scale_notice.setTextFormat(Qt.TextFormat.RichText)  # built here from escaped text
-        self.scale_notice.setVisible(False)
-        self.scale_notice.setStyleSheet(self.notice.styleSheet())
-        middle.addWidget(self.compare_bar)
         middle.addWidget(self.notice)
         middle.addWidget(self.scale_notice)
         middle.addWidget(self.chart, 1)

@@ -10,66 +10,20 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QRect, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
 from iomviewer.core.model import Edition
 from iomviewer.ui.tree_model import UnitTreeModel
 
-if TYPE_CHECKING:  # a context menu is made when asked for, not at start
+if TYPE_CHECKING:  # a context menu and a filter are made when asked for, not at start
     from PySide6.QtGui import QFocusEvent
     from PySide6.QtWidgets import QMenu
 
+    from iomviewer.ui.tree_filter import UnitFilterProxy
+
 INITIAL_DEPTH = 2  # levels expanded when an edition is shown
-
-
-class UnitFilterProxy(QSortFilterProxyModel):
-    """Show only a set of unit ids, and their ancestors; None shows all.
-
-    The ancestors are worked out once from the Edition (and again for another
-    edition), so each row is one set lookup.  Qt's recursive filtering would
-    give the same rows, but it visits every descendant of every row from
-    Python: 0.17 s and half a million calls to filter a 10,000-unit tree.
-    """
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._ids: frozenset[str] | None = None
-        self._shown: frozenset[str] = frozenset()
-        self._shown_for: Edition | None = None  # the edition _shown was worked out for
-
-    def filter_ids(self) -> frozenset[str] | None:
-        return self._ids
-
-    def set_filter_ids(self, ids: Iterable[str] | None) -> None:
-        new = None if ids is None else frozenset(ids)
-        if new == self._ids:
-            return
-        if hasattr(self, "endFilterChange"):  # Qt >= 6.10; invalidateFilter is deprecated there
-            self.beginFilterChange()
-            self._ids, self._shown_for = new, None
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._ids, self._shown_for = new, None
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
-        if self._ids is None:
-            return True
-        source = self.sourceModel()
-        if self._shown_for is not source.edition:
-            self._shown, self._shown_for = self._with_ancestors(source.edition), source.edition
-        return source.child_id(source_row, source_parent) in self._shown
-
-    def _with_ancestors(self, edition: Edition | None) -> frozenset[str]:
-        shown: set[str] = set()
-        for uid in self._ids or ():
-            unit = edition.get(uid) if edition is not None else None
-            while unit is not None and unit.id not in shown:
-                shown.add(unit.id)
-                unit = edition.get(unit.parent)
-        return frozenset(shown)
 
 
 class _UnitTreeView(QTreeView):
@@ -103,8 +57,9 @@ class TreePanel(QWidget):
         # while a filter is on: every row the view lays out or paints through
         # a proxy costs several more calls into the Python model (each one a
         # wait for the GIL while a worker thread runs Python), and taking the
-        # filter off re-maps every row (0.6 s at 10,000 units).
-        self.proxy = UnitFilterProxy(self)
+        # filter off re-maps every row (0.6 s at 10,000 units).  The proxy is
+        # made with the first filter (see the proxy property).
+        self._proxy: UnitFilterProxy | None = None
         self._expanded_before_filter: list[str] = []
 
         view = self.view = _UnitTreeView(self)
@@ -170,11 +125,22 @@ class TreePanel(QWidget):
     def set_marks(self, marks: dict[str, str]) -> None:
         self.model.set_marks(marks)
 
+    @property
+    def proxy(self) -> UnitFilterProxy:
+        """The filter between the view and the model, made on first use (a start needs none)."""
+        if self._proxy is None:
+            from iomviewer.ui.tree_filter import UnitFilterProxy
+
+            self._proxy = UnitFilterProxy(self)
+        return self._proxy
+
     def set_filter_ids(self, ids: Iterable[str] | None) -> None:
         """Show only these units and their ancestors (None: every unit).
 
         Taking the filter off opens the branches that were open before it was
         put on, and the unit last chosen: if the filter hid it, it is current again."""
+        if ids is None and self._proxy is None:
+            return  # never filtered: nothing to take off
         current = self._wanted
         with self._quiet():  # Qt moves the current item off a row it filters out
             if ids is None:
