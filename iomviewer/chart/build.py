@@ -449,13 +449,6 @@ def measure_lines(texts: dict[tuple[float, bool], list[str]],
     return widths
 
 
-def _draw_json(source: str) -> bytes:
-    """dot's JSON of DOT text, in this process (the caller holds chart.dot.graphviz_lock)."""
-    import pygraphviz
-
-    return pygraphviz.AGraph(string=source).draw(format="json", prog="dot")
-
-
 # Widths in points of lines of names at NAME_SIZE, (text, bold) → width, as
 # Graphviz (pango) measures them: placed boxes are sized from these.
 _MEASURED: dict[tuple[str, bool], float] = {}
@@ -468,7 +461,9 @@ def _measured(lines: set[tuple[str, bool]]) -> dict[tuple[str, bool], float]:
         columns: dict[tuple[float, bool], list[str]] = {}
         for text, bold in todo:
             columns.setdefault((style.NAME_SIZE, bold), []).append(text)
-        widths = measure_lines(columns, _draw_json)
+        from iomviewer.chart.dot import _render_source  # in this process: the caller holds graphviz_lock
+
+        widths = measure_lines(columns, functools.partial(_render_source, gv_format="json"))
         for font, items in columns.items():
             if widths[font] is not None:
                 _MEASURED.update(((t, font[1]), w) for t, w in zip(items, widths[font]))

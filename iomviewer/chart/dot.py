@@ -231,7 +231,7 @@ def wants_helper(graph: "pygraphviz.AGraph", gv_format: str, isolated: bool = Fa
 
     Hold graphviz_lock() around it: counting the nodes is a call into Graphviz.
     """
-    return _enabled and (isolated or gv_format in _HEAVY_FORMATS or takes_size(graph.number_of_nodes()))
+    return _enabled and (isolated or gv_format in _HEAVY_FORMATS or graph.number_of_nodes() > IN_PROCESS_MAX_NODES)
 
 
 def takes_size(units: int) -> bool:

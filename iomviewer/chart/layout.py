@@ -142,20 +142,12 @@ class Layout(NamedTuple):
         return self.width / self.height if self.height else 0.0
 
 
-def _collector_paused(fn: Callable[..., Layout]) -> Callable[..., Layout]:
-    """Run fn with the cycle collector off.
-
-    Interpreting a chart makes tens of thousands of tuples, and every 700 of
-    them the collector walks the young objects, now and then the whole heap:
-    the bundled chart's interpretation took 0.6-1.3 ms longer with it on, and
-    up to 49 ms instead of 14 ms in one run of thirty.  Records hold no cycles.
-    """
-    @functools.wraps(fn)
-    def paused(*args: Any) -> Layout:
-        with collector_paused(freeze=False):
-            return fn(*args)
-
-    return paused
+# The readers below run with the cycle collector off (core.memory's context
+# manager, used as a decorator: a pause per call).  Interpreting a chart makes
+# tens of thousands of tuples, and every 700 of them the collector walks the
+# young objects, now and then the whole heap: the bundled chart's
+# interpretation took 0.6-1.3 ms longer with it on, and up to 49 ms instead of
+# 14 ms in one run of thirty.  Records hold no cycles.
 
 
 # --- running dot -----------------------------------------------------------------------
@@ -252,7 +244,7 @@ def dump_records(layout: Layout) -> bytes:
     return pickle.dumps(layout, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-@_collector_paused
+@collector_paused(freeze=False)
 def load_records(data: bytes) -> Layout:
     """A Layout from dump_records' bytes (pickle: only for bytes this app wrote, e.g. its own cache).
 
@@ -779,7 +771,7 @@ def _detect_filled_bezier(edges: Iterable[dict]) -> str:
     return _JSON_FILLED_BEZIER
 
 
-@_collector_paused
+@collector_paused(freeze=False)
 def parse_json(data: bytes | str | dict) -> Layout:
     """Interpret Graphviz ``-Tjson`` output (bytes, text or the decoded dict)."""
     if isinstance(data, (bytes, bytearray)):
@@ -895,7 +887,7 @@ def _edge_record(tail: str, head: str, attrs: dict, draw) -> EdgeRecord | None:
         id=str(attrs.get("id", "")), tooltip=_tooltip(str(attrs.get("tooltip", "")), ""))
 
 
-@_collector_paused
+@collector_paused(freeze=False)
 def _from_capture(capture: dict) -> Layout:
     """parse_json for a capture of the laid-out graph (_capture): the same records as from -Tjson."""
     graph = capture["graph"]

@@ -256,10 +256,6 @@ def _shape_problem(doc: Any) -> Problem | None:
     return None
 
 
-def read_file(path: str | Path) -> Any:
-    return parse_file_bytes(read_bytes(path), path)
-
-
 def parse_file_bytes(raw: bytes, path: str | Path) -> Any:
     try:
         return parse_json_bytes(raw)
