@@ -63,7 +63,8 @@ class CollectorPause:
     """One pause of the collector, begun when made, ended by the first end() (later calls do nothing).
 
     For a pause whose end has more than one way to come: the window's start
-    ends it once drawn, or the program on its way out if it never was.
+    ends it once drawn, or the program on its way out if it never was; a
+    scene build when it is shown, or when it is abandoned.
     """
 
     def __init__(self) -> None:
@@ -87,8 +88,8 @@ def collector_paused(freeze: bool = True) -> Iterator[None]:
     the old ones are dropped): the collector comes back when the last one ends.
     freeze=False for what the block makes and drops (records being interpreted).
     """
-    pause_collector()
+    pause = CollectorPause()
     try:
         yield
     finally:
-        resume_collector(freeze)
+        pause.end(freeze)

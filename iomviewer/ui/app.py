@@ -118,7 +118,7 @@ def restart_in(lang: str, settings: Settings, window) -> None:
             QProcess.startDetached(argv[0], argv[1:])
 
 
-def run_gui(args: Namespace, start_pause: CollectorPause | None = None) -> int:
+def run_gui(args: Namespace, start_pause: CollectorPause) -> int:
     """The window, until it is closed; start_pause (the collector's, from main) ends once it is drawn."""
     started = time.perf_counter()
     setup_logging(getattr(args, "verbose", False))
@@ -136,8 +136,7 @@ def run_gui(args: Namespace, start_pause: CollectorPause | None = None) -> int:
         print(f"iomviewer : données intégrées invalides — {exc}", file=sys.stderr)
         return 2
     window = MainWindow(dataset, settings)
-    if start_pause is not None:
-        window.first_painted.connect(start_pause.end)
+    window.first_painted.connect(start_pause.end)
     window.persist_settings = not args.smoke_test
     window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
     if args.edition:

@@ -32,7 +32,7 @@ from iomviewer.chart.layout import Layout
 from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, Z_CLUSTER, Z_EDGE, Z_GRAPH_TEXT, Z_NODE,
                                       NodeItem, Overview, background_item, cluster_item, edge_item, text_item,
                                       texts_readable)
-from iomviewer.core.memory import pause_collector, resume_collector
+from iomviewer.core.memory import CollectorPause
 
 if TYPE_CHECKING:
     # The rest is imported where it is used: each Qt type PySide makes costs
@@ -237,7 +237,7 @@ class ChartView(QGraphicsView):
         self._next: _Scene | None = None  # a scene built, not yet shown
         self._disposing: list[QGraphicsScene] = []
         self._state_serial = 0  # bumped by every restyle request (see _install)
-        self._gc_paused = False
+        self._gc_pause: CollectorPause | None = None  # while a big scene is built (see _pause_gc)
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
         self._marks: dict[str, tuple[str, ...]] = {}
@@ -341,14 +341,13 @@ class ChartView(QGraphicsView):
         are frozen (gc.freeze): never walked again, still freed by reference
         counting when the scene goes, since they hold no reference cycles.
         """
-        if not self._gc_paused:
-            self._gc_paused = True
-            pause_collector()  # shared with the search index's build: see core.memory
+        if self._gc_pause is None:
+            self._gc_pause = CollectorPause()  # shared with the search index's build: see core.memory
 
     def _resume_gc(self, freeze: bool) -> None:
-        if self._gc_paused:
-            self._gc_paused = False
-            resume_collector(freeze)
+        pause, self._gc_pause = self._gc_pause, None
+        if pause is not None:
+            pause.end(freeze)
 
     def _build_scene(self, layout: Layout) -> Iterator[int]:
         """Make the items of a layout into self._next (a _Scene); yield the records done.

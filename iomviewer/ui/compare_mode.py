@@ -74,7 +74,12 @@ class CompareMode(QObject):
         super().__init__(window)
         self.w = window
         self.comparison: Comparison | None = None
-        self._collapsed_before: frozenset[str] | None = None  # (the window connects its compare bar)
+        self._collapsed_before: frozenset[str] | None = None
+
+    def attach_bar(self, bar: CompareBar) -> None:
+        """Follow the compare bar's buttons (the window makes the bar when first needed)."""
+        bar.swap_requested.connect(self.swap)
+        bar.fold_toggled.connect(self.set_fold_unchanged)
 
     def start(self, a: str, b: str) -> "Comparison | None":
         """Build the comparison and put its marks in every view; None (and a message) if impossible."""

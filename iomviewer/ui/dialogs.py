@@ -1,12 +1,11 @@
 """Small dialogs: the problems of a dataset that cannot be opened, and À propos."""
 from __future__ import annotations
 
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from iomviewer.core.model import Dataset
-from iomviewer.core.text import escape_markup
+from iomviewer.core.text import escape_markup as esc
 
 _MAX_LISTED = 20
 
@@ -41,7 +40,6 @@ def show_dataset_problems(parent: QWidget | None, exc: BaseException, path: str 
 
 
 def about_text(dataset: Dataset, version: str) -> str:
-    esc = escape_markup
     editions = "".join(
         f"<li><b>{esc(e.label)}</b> — {esc(e.period.label)}, {len(e)} "
         + esc(QApplication.translate("Dialogs", "unités")) + (" — " + esc(QApplication.translate("Dialogs", "partielle")) if e.is_partial else "") + "</li>"
