@@ -143,7 +143,9 @@ def compute_layout(edition: Edition, options: ChartOptions, digest: str | None =
     from iomviewer.chart import dot
     from iomviewer.chart.build import scope_units
 
-    units = len(scope_units(edition, options))
+    # The scope's size decides how the result is cached and whether the helper
+    # builds the graph: with no cache entry and no dataset, nothing asks.
+    units = len(scope_units(edition, options)) if entry is not None or dataset is not None else 0
     as_records = units <= _RECORDS_MAX_UNITS  # how the result is cached (see below)
     drawing = entry is not None and not as_records  # dot's drawing (JSON) is only kept for a big chart's entry
     layout, data = None, b""

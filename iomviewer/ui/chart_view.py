@@ -418,8 +418,7 @@ class ChartView(QGraphicsView):
         """Pixels per point the new chart will open at, if it is fitted to the view."""
         if self._had_layout and not self._auto_fit:
             return None
-        scale = self._fit_scale(bounds)
-        return None if scale is None else min(scale, FIT_MAX_ZOOM * self._unit_scale())
+        return self._fitted_scale(bounds)
 
     def _install(self, layout: Layout, started: float, build_seconds: float) -> None:
         """Show the scene _build_scene made (the old one is taken apart in the background)."""
@@ -618,6 +617,11 @@ class ChartView(QGraphicsView):
             return None
         return min(vp.width() / rect.width(), vp.height() / rect.height())
 
+    def _fitted_scale(self, rect: QRectF) -> float | None:
+        """The scale fit_all gives `rect`: fitted, never enlarged beyond FIT_MAX_ZOOM (None: no room)."""
+        scale = self._fit_scale(rect)
+        return None if scale is None else min(scale, FIT_MAX_ZOOM * self._unit_scale())
+
     def _fit_zoom(self) -> float:
         scale = self._fit_scale(self._content_rect())
         return 1.0 if scale is None else scale / self._unit_scale()
@@ -662,8 +666,9 @@ class ChartView(QGraphicsView):
             self.resetTransform()
             self._emit_zoom()
             return
-        factor = min(self._fit_zoom(), FIT_MAX_ZOOM)
-        s = factor * self._unit_scale()
+        s = self._fitted_scale(rect)
+        if s is None:  # no room to fit: 100 %
+            s = min(1.0, FIT_MAX_ZOOM) * self._unit_scale()
         self.setTransform(QTransform.fromScale(s, s))
         self.centerOn(rect.center())
         self._auto_fit = True
@@ -943,9 +948,10 @@ class ChartView(QGraphicsView):
         if self._building is not None:
             return  # _show_building keeps it up to date
         if self._busy:
-            self._overlay.label.setText(self._busy_message)
-            self._overlay.set_progress(*self._progress)
-            if not self._overlay.isVisible() and not self._busy_timer.isActive():
+            if self._overlay_widget is not None:  # else made, with this text, when it first shows
+                self._overlay_widget.label.setText(self._busy_message)
+                self._overlay_widget.set_progress(*self._progress)
+            if not self.overlay_visible() and not self._busy_timer.isActive():
                 self._busy_timer.start()
         else:
             self._progress = (0, 0)
@@ -955,10 +961,15 @@ class ChartView(QGraphicsView):
                 self.viewport().update()
 
     def _show_overlay(self) -> None:
+        """BUSY_DELAY_MS into the work: the overlay shows (made now: most layouts end before)."""
         if self._busy or self._building is not None:
-            self._overlay.setGeometry(self.viewport().geometry())
-            self._overlay.raise_()
-            self._overlay.show()
+            overlay = self._overlay
+            if self._building is None:  # (a scene build's text is _show_building's)
+                overlay.label.setText(self._busy_message)
+                overlay.set_progress(*self._progress)
+            overlay.setGeometry(self.viewport().geometry())
+            overlay.raise_()
+            overlay.show()
             self.viewport().update()
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
