@@ -1,8 +1,9 @@
-"""The window's start puts back the import PySide6 replaced (see ui/import_hook.py)."""
+"""The window's start: the import PySide6 replaced put back (ui/import_hook.py), what it makes and leaves for later."""
 import builtins
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -61,26 +62,34 @@ def _start(probe: str, home, times: int = 1) -> list[subprocess.CompletedProcess
             for _ in range(times)]
 
 
+def _at_ready(body: str, setup: str = "") -> str:
+    """A probe that starts the window as `iomviewer --smoke-test` does and, at its ready line,
+    runs body (`window`: the main window, `printed`: print), then exits at once."""
+    return ("import builtins, gc, os, sys, time\n" + textwrap.dedent(setup) +
+            "printed = builtins.print\n"
+            "def stop(*a, **k):\n"
+            "    if a and 'ready in' in str(a[0]):\n"
+            "        from PySide6.QtWidgets import QApplication\n"
+            "        window = [w for w in QApplication.topLevelWidgets() if hasattr(w, 'chart')][0]\n"
+            + textwrap.indent(textwrap.dedent(body), " " * 8) +
+            "        os._exit(0)\n"
+            "    printed(*a, **k)\n"
+            "builtins.print = stop\n"
+            "from iomviewer.cli import main\n"
+            "main(['--smoke-test'])\n")
+
+
 def test_a_warm_start_makes_nothing_that_only_later_use_needs(tmp_path):
     # Each costs the start milliseconds and serves only a hover, a big chart, a long
     # layout, an export (QGradient and QImage: see ui/brushes.py), a notice
     # (style sheets: see ui/notice.py), a filter or compare mode.
-    probe = ("import builtins, os, sys\n"
-             "printed = builtins.print\n"
-             "def stop(*a, **k):\n"
-             "    if a and 'ready in' in str(a[0]):\n"
-             "        from PySide6.QtWidgets import QApplication\n"
-             "        window = [w for w in QApplication.topLevelWidgets() if hasattr(w, 'chart')][0]\n"
-             "        gui, core = vars(sys.modules['PySide6.QtGui']), vars(sys.modules['PySide6.QtCore'])\n"
-             "        printed('LOADED', ['html' in sys.modules, window.chart._overlay_widget is not None,\n"
-             "                           'QGradient' in gui, 'QImage' in gui,\n"
-             "                           any(w.styleSheet() for w in QApplication.allWidgets()),\n"
-             "                           'QSortFilterProxyModel' in core, window._compare_bar is not None], flush=True)\n"
-             "        os._exit(0)\n"
-             "    printed(*a, **k)\n"
-             "builtins.print = stop\n"
-             "from iomviewer.cli import main\n"
-             "main(['--smoke-test'])\n")
+    probe = _at_ready("""
+        gui, core = vars(sys.modules['PySide6.QtGui']), vars(sys.modules['PySide6.QtCore'])
+        printed('LOADED', ['html' in sys.modules, window.chart._overlay_widget is not None,
+                           'QGradient' in gui, 'QImage' in gui,
+                           any(w.styleSheet() for w in QApplication.allWidgets()),
+                           'QSortFilterProxyModel' in core, window._compare_bar is not None], flush=True)
+        """)
     runs = _start(probe, tmp_path, times=2)  # the first lays the chart out and fills the caches
     assert "LOADED [False, False, False, False, False, False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
 
@@ -108,24 +117,16 @@ def test_the_start_runs_without_the_cycle_collector_until_the_window_is_drawn(tm
     # Its collections walked the start's objects as they piled up: ~20 ms of a
     # ~300 ms start.  Once the window is drawn, what the start made is frozen
     # and the collector is back, with the window still open.
-    probe = ("import builtins, gc, os, sys, time\n"
-             "collections = []  # made while the collector is off: only an explicit gc.collect() does that\n"
-             "gc.callbacks.append(lambda phase, info: phase == 'start' and not gc.isenabled() and collections.append(info))\n"
-             "printed = builtins.print\n"
-             "def stop(*a, **k):\n"
-             "    if a and 'ready in' in str(a[0]):\n"
-             "        from PySide6.QtWidgets import QApplication\n"
-             "        printed('AT_READY', gc.isenabled(), len(collections), flush=True)\n"
-             "        t = time.monotonic()\n"
-             "        while not gc.isenabled() and time.monotonic() - t < 20:\n"
-             "            QApplication.processEvents()\n"
-             "        window = [w for w in QApplication.topLevelWidgets() if hasattr(w, 'chart')][0]\n"
-             "        printed('DRAWN', gc.isenabled(), gc.get_freeze_count() > 10_000, window.isVisible(), flush=True)\n"
-             "        os._exit(0)\n"
-             "    printed(*a, **k)\n"
-             "builtins.print = stop\n"
-             "from iomviewer.cli import main\n"
-             "main(['--smoke-test'])\n")
+    probe = _at_ready(setup="""
+        collections = []  # made while the collector is off: only an explicit gc.collect() does that
+        gc.callbacks.append(lambda phase, info: phase == 'start' and not gc.isenabled() and collections.append(info))
+        """, body="""
+        printed('AT_READY', gc.isenabled(), len(collections), flush=True)
+        t = time.monotonic()
+        while not gc.isenabled() and time.monotonic() - t < 20:
+            QApplication.processEvents()
+        printed('DRAWN', gc.isenabled(), gc.get_freeze_count() > 10_000, window.isVisible(), flush=True)
+        """)
     cold, warm = _start(probe, tmp_path, times=2)
     # A cold start draws the window, then waits for its layout: the collector is back by then.
     assert "DRAWN True True True" in cold.stdout, cold.stdout + cold.stderr
