@@ -997,7 +997,7 @@ def _build_graph(edition: Edition, options: ChartOptions, highlighted: frozenset
         raise ValueError(f"rankdir must be 'TB' or 'LR', not {options.rankdir!r}")
     shown = _shown_tree(edition, options)
     tb = options.rankdir == "TB"
-    dense = tb and options.compact and bool(options.aspect)
+    dense = options.planned
     placed = dense and options.placed
     spacing = _PAGE_SPACING if placed else _KIND_SPACING if options.kind_line else _BARE_SPACING
 

@@ -313,9 +313,7 @@ def run_dot(graph: "pygraphviz.AGraph", gv_format: str, graph_attrs: dict[str, s
     with _graphviz:
         source = graph.string()
         remote = wants_helper(graph, gv_format, isolated)
-    if not remote:
-        return _render_source(source, gv_format, graph_attrs)
-    return run_in_helper(_render_source, source, gv_format, graph_attrs, is_cancelled=check)
+    return _draw(source, gv_format, graph_attrs, remote, check)
 
 
 def draw_placed(source: str, gv_format: str) -> bytes:
@@ -325,6 +323,12 @@ def draw_placed(source: str, gv_format: str) -> bytes:
     graph would reorder its edges), in the helper process when there is one,
     as run_dot sends an `isolated` run.
     """
-    if _enabled:
-        return run_in_helper(_render_source, source, gv_format, None, "nop2")
-    return _render_source(source, gv_format, None, "nop2")
+    return _draw(source, gv_format, None, _enabled, None, "nop2")
+
+
+def _draw(source: str, gv_format: str, graph_attrs: dict[str, str] | None, remote: bool,
+          is_cancelled: Callable[[], bool] | None, prog: str = "dot") -> bytes:
+    """Run `prog` on DOT text in the helper process (remote) or in this one."""
+    if remote:
+        return run_in_helper(_render_source, source, gv_format, graph_attrs, prog, is_cancelled=is_cancelled)
+    return _render_source(source, gv_format, graph_attrs, prog)

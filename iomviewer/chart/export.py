@@ -695,15 +695,13 @@ def _tries(xo: ExportOptions, edition: Edition | None = None) -> list[tuple[floa
 _PLACED_TRIES = tuple((factor, wrap) for wrap in (20, 21, 22, 23, 24) for factor in (0.85, 1.0, 1.2))
 
 
-def _placeable(edition: Edition, options: ChartOptions, xo: ExportOptions) -> bool:
-    """Whether the page's chart is placed (ChartOptions.placed) rather than laid out by dot.
+def _placeable(edition: Edition, xo: ExportOptions) -> bool:
+    """Whether a planned chart on a named page is placed (ChartOptions.placed) rather than laid out by dot.
 
-    A named page with its legend (which says the kinds the boxes then leave
-    out), compact top to bottom; not a comparison, whose marked boxes and
-    former lines of authority are routed by dot.
+    With its legend (which says the kinds the boxes then leave out); not a
+    comparison, whose marked boxes and former lines of authority are routed by dot.
     """
-    return (xo.page != "fit" and not xo.screen_layout and xo.legend and options.rankdir == "TB"
-            and options.compact and bool(options.aspect) and comparison_of(edition) is None)
+    return not xo.screen_layout and xo.legend and comparison_of(edition) is None
 
 
 def _is_placed(graph: Any) -> bool:
@@ -757,15 +755,14 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
     about half.
     """
     options = spec.options
-    planned = options.rankdir == "TB" and options.compact and bool(options.aspect)  # as build_graph decides
-    if xo.page == "fit" or not planned:
+    if xo.page == "fit" or not options.planned:
         graph = _build(edition, options, highlighted)
         return (graph, *_natural_size(_dot_text(graph)), None)
     if xo.landscape is not None:
         orientations = [xo.landscape]
     else:
         orientations = [True] if xo.page == "slide" else [True, False]
-    placeable = _placeable(edition, options, xo)
+    placeable = _placeable(edition, xo)
     best: tuple[float, Any, float, float, bool] | None = None
     for landscape in orientations:
         page_w, page_h = P.page_size(xo.page, landscape)

@@ -40,3 +40,8 @@ class ChartOptions(NamedTuple):
     # names come out about a third larger than on dot's global ranks.
     placed: bool = False
     wrap: int = 0  # placed: characters a line of a name, at most (0: PAGE_WRAP)
+
+    @property
+    def planned(self) -> bool:
+        """Compact, top to bottom, with an aspect: boxes stacked in columns planned for that aspect."""
+        return self.rankdir == "TB" and self.compact and bool(self.aspect)
