@@ -76,6 +76,20 @@ def _wall(cmd: list[str], env: dict | None = None) -> float:
     return ready
 
 
+def startup_env(prefix: str) -> tuple[Path, dict]:
+    """A fresh home (settings, caches) for timed starts, and its environment; the package compiled.
+
+    The app as installed or bundled starts from compiled bytecode, as PySide6
+    does in the baseline; a checkout under PYTHONDONTWRITEBYTECODE (set on
+    some machines) would otherwise compile every module at every start.
+    """
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "iomviewer"), quiet=1)
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    return home, dict(_ENV, XDG_CONFIG_HOME=str(home), XDG_DATA_HOME=str(home), XDG_CACHE_HOME=str(home), HOME=str(home))
+
+
 def bench_startup(data: Path | None, repeats: int) -> dict:
     """Process start to fully drawn window, vs a bare window with three empty widgets.
 
@@ -84,14 +98,7 @@ def bench_startup(data: Path | None, repeats: int) -> dict:
     ±10 %: run.py takes 21 pairs by default (--startup-repeats), and reports
     the quartiles of the per-pair ratios beside the ratio of the medians.
     """
-    import compileall
-
-    # The app as installed or bundled starts from compiled bytecode, as PySide6
-    # does in the baseline; a checkout under PYTHONDONTWRITEBYTECODE (set on
-    # some machines) would otherwise compile every module at every start.
-    compileall.compile_dir(str(ROOT / "iomviewer"), quiet=1)
-    home = tempfile.mkdtemp(prefix="iomviewer-bench-")
-    env = dict(_ENV, XDG_CONFIG_HOME=home, XDG_DATA_HOME=home, XDG_CACHE_HOME=home, HOME=home)
+    _home, env = startup_env("iomviewer-bench-")
     app_cmd = [sys.executable, "-m", "iomviewer", "--smoke-test"] + (["--data", str(data)] if data else [])
     bare_cmd = [sys.executable, "-c", _BARE_WINDOW]
     # The first start of each fills caches (the app's layout and dataset caches,

@@ -21,7 +21,6 @@ import collections
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,12 +124,8 @@ def main(argv: list[str] | None = None) -> int:
         print("run.py's bare window no longer ends as expected: update startup_instructions.py", file=sys.stderr)
         return 2
     bare_script = run._BARE_WINDOW.replace(ready, 'print("ready", flush=True); import os; os._exit(0)')
-    home = Path(tempfile.mkdtemp(prefix="iomviewer-instructions-"))
-    env = dict(run._ENV, XDG_CONFIG_HOME=str(home), XDG_CACHE_HOME=str(home), XDG_DATA_HOME=str(home), HOME=str(home),
-               PYTHONDONTWRITEBYTECODE="")
-    import compileall
-
-    compileall.compile_dir(str(ROOT / "iomviewer"), quiet=1)
+    home, env = run.startup_env("iomviewer-instructions-")
+    env["PYTHONDONTWRITEBYTECODE"] = ""
     for _ in range(2):  # fill the caches (dataset, layout records): a warm start is measured
         subprocess.run([sys.executable, "-m", "iomviewer", "--smoke-test"], env=env, cwd=ROOT,
                        check=True, capture_output=True, timeout=300)
