@@ -41,7 +41,7 @@ from iomviewer.ui.tree_panel import TreePanel
 from iomviewer.ui.workers import TaskRunner
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent
+    from PySide6.QtGui import QCloseEvent, QMouseEvent
 
     from iomviewer.ui.change_list import ChangeListPanel  # made on first use: see MainWindow.change_list
 
@@ -101,11 +101,11 @@ class MainWindow(QMainWindow):
         self._restore_options()
         self._apply_dataset(dataset, self.settings.get("data/edition") or None)
         # Mouse back/forward: the views' viewports take mouse presses for
-        # themselves, other widgets pass them up to the window.  (Not an
-        # application-wide filter: that runs Python for every event of every widget.)
-        # The chart's now (its first paint starts the index); the others'
-        # after that paint: see _watch_viewports.
-        self.installEventFilter(self)
+        # themselves (filtered, see eventFilter); other widgets pass them up to
+        # the window (mousePressEvent).  Neither an application-wide filter nor
+        # one on the window: those run Python for every event they see.
+        # The chart's viewport now (its first paint starts the index); the
+        # others' after that paint: see _watch_viewports.
         self.chart.viewport().installEventFilter(self)
 
     @property
@@ -429,9 +429,24 @@ class MainWindow(QMainWindow):
         self.actions_.forward.setEnabled(self.history.can_go_forward())
         self.actions_.go_parent.setEnabled(bool(self._selected and self.edition.unit(self._selected).parent))
 
+    def _walk_history(self, button: Qt.MouseButton) -> bool:
+        """Back or forward for the mouse's back/forward buttons; True if the press was one."""
+        if button == Qt.MouseButton.BackButton:
+            self.go_back()
+            return True
+        if button == Qt.MouseButton.ForwardButton:
+            self.go_forward()
+            return True
+        return False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self._walk_history(event.button()):
+            super().mousePressEvent(event)
+
     def eventFilter(self, watched, event: QEvent) -> bool:
-        # Mouse back/forward buttons anywhere in the window: child widgets (the
-        # chart, the tree) would otherwise swallow the press.
+        # The views' viewports keep mouse presses for themselves: their
+        # back/forward presses are caught here (other widgets pass theirs up
+        # to mousePressEvent).
         if not self._chart_painted and event.type() == QEvent.Type.Paint and watched is self.chart.viewport():
             # The first paint done, what waited for it starts, one piece a turn
             # of the loop (run in one turn, they held a 10,000-unit window
@@ -441,14 +456,8 @@ class MainWindow(QMainWindow):
             self._after_paint = [self._build_pending_index, self._watch_viewports, self.search.prepare,
                                  self.first_painted.emit]
             QTimer.singleShot(0, self._next_after_paint)
-        elif event.type() == QEvent.Type.MouseButtonPress:
-            button = event.button()
-            if button == Qt.MouseButton.BackButton:
-                self.go_back()
-                return True
-            if button == Qt.MouseButton.ForwardButton:
-                self.go_forward()
-                return True
+        elif event.type() == QEvent.Type.MouseButtonPress and self._walk_history(event.button()):
+            return True
         return super().eventFilter(watched, event)
 
     def _next_after_paint(self) -> None:
