@@ -433,11 +433,11 @@ class MainWindow(QMainWindow):
         """Back or forward for the mouse's back/forward buttons; True if the press was one."""
         if button == Qt.MouseButton.BackButton:
             self.go_back()
-            return True
-        if button == Qt.MouseButton.ForwardButton:
+        elif button == Qt.MouseButton.ForwardButton:
             self.go_forward()
-            return True
-        return False
+        else:
+            return False
+        return True
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if not self._walk_history(event.button()):
