@@ -96,7 +96,10 @@ def bench_startup(data: Path | None, repeats: int) -> dict:
     Interleaved pairs (bare, then app), so machine noise hits both alike.  On a
     shared two-core VM one start moves by ±20 %, and the median of 5 pairs by
     ±10 %: run.py takes 21 pairs by default (--startup-repeats), and reports
-    the quartiles of the per-pair ratios beside the ratio of the medians.
+    the per-pair ratios (median and quartiles) beside the ratio of the
+    medians.  The two medians can come from different pairs: a burst of load
+    on a few bare starts moves the ratio of the medians (×1.84 once, above
+    the third quartile of its own pairs, ×1.74) more than the pairs' median.
     """
     _home, env = startup_env("iomviewer-bench-")
     app_cmd = [sys.executable, "-m", "iomviewer", "--smoke-test"] + (["--data", str(data)] if data else [])
@@ -111,7 +114,8 @@ def bench_startup(data: Path | None, repeats: int) -> dict:
         ours.append(_wall(app_cmd, env))
     pairs = sorted(a / b for a, b in zip(ours, bare))
     return {"bare_s": _median(bare), "app_s": _median(ours), "ratio": _median(ours) / _median(bare),
-            "pair_ratio_q1": _quantile(pairs, 0.25), "pair_ratio_q3": _quantile(pairs, 0.75),
+            "pair_ratio_q1": _quantile(pairs, 0.25), "pair_ratio_median": _quantile(pairs, 0.5),
+            "pair_ratio_q3": _quantile(pairs, 0.75),
             "pairs": len(pairs), "first_app_s": first_app}
 
 
@@ -355,8 +359,8 @@ def _print_row(label: str, row: dict) -> None:
     s, l, q, sel, g = row["startup"], row["load"], row["search"], row["selection"], row["gui"]
     print(f"\n## {label} ({row['units']} units in the default edition)")
     print(f"start-up to drawn window : {s['app_s']:.2f} s vs bare window {s['bare_s']:.2f} s  → ×{s['ratio']:.2f}"
-          f" (median of {s['pairs']} interleaved pairs; per-pair ratios ×{s['pair_ratio_q1']:.2f}-{s['pair_ratio_q3']:.2f},"
-          f" quartiles; first start, empty cache: {s['first_app_s']:.2f} s)")
+          f" (medians of {s['pairs']} interleaved pairs; per-pair ratios: median ×{s['pair_ratio_median']:.2f},"
+          f" quartiles ×{s['pair_ratio_q1']:.2f}-{s['pair_ratio_q3']:.2f}; first start, empty cache: {s['first_app_s']:.2f} s)")
     print(f"load + validate          : {l['load_validate_s']:.2f} s vs json.load {l['json_parse_s']:.3f} s → ×{l['ratio']:.1f};"
           f" peak RSS {l['peak_rss_mb']:.0f} MB (json only {l['json_only_rss_mb']:.0f} MB)")
     print(f"search per keystroke     : median {q['keystroke_median_ms']:.2f} ms, p95 {q['keystroke_p95_ms']:.2f} ms"
@@ -400,7 +404,7 @@ def _print_goals(results: dict) -> None:
         return
     print("\n## Goals (issue 7)")
     s = base["startup"]
-    print(f"bundled start-up ≤ 1.5× bare window     : ×{s['ratio']:.2f}")
+    print(f"bundled start-up ≤ 1.5× bare window     : ×{s['ratio']:.2f} (median of the per-pair ratios ×{s['pair_ratio_median']:.2f})")
     for label, row in results.items():
         if label == "bundled":
             continue
