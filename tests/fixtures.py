@@ -87,7 +87,7 @@ def shown_window(qtbot, dataset, settings):
     qtbot.addWidget(win)
     win.resize(1400, 900)
     win.show()
-    qtbot.waitUntil(lambda: win.chart.unit_count() > 0 and win.viewports_watched, timeout=20000)
+    qtbot.waitUntil(lambda: win.chart.unit_count() > 0 and win.after_paint_done, timeout=20000)
     try:
         yield win
     finally:

@@ -94,6 +94,23 @@ def test_a_warm_start_makes_nothing_that_only_later_use_needs(tmp_path):
     assert "LOADED [False, False, False, False, False, False, False]" in runs[1].stdout, runs[1].stdout + runs[1].stderr
 
 
+def test_once_drawn_the_window_has_touched_no_widget_qt_made(tmp_path):
+    # PySide, the first time Python touches a widget Qt made (a view's
+    # viewport), makes every QWidget subclass it knows to find its type:
+    # 20-30 ms of the GUI thread.  Mouse back/forward need none of that
+    # (history_buttons.py): widgets the window never uses stay unmade.
+    probe = _at_ready("""
+        t = time.monotonic()
+        while not window.after_paint_done and time.monotonic() - t < 20:
+            QApplication.processEvents()
+        widgets = vars(sys.modules['PySide6.QtWidgets'])
+        printed('UNUSED', window.after_paint_done, [n for n in ('QCalendarWidget', 'QDial', 'QLCDNumber') if n in widgets],
+                flush=True)
+        """)
+    runs = _start(probe, tmp_path, times=2)
+    assert "UNUSED True []" in runs[1].stdout, runs[1].stdout + runs[1].stderr
+
+
 def test_graphviz_comes_in_only_after_qapplication(tmp_path):
     # Imported before Qt opens its X connection, pygraphviz's own libxcb
     # crashes Qt on xcb (xcb_guard.py); after it, it is safe, and the window's

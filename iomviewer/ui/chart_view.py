@@ -33,6 +33,7 @@ from iomviewer.ui.chart_items import (OVERVIEW_MAX_SCALE, Z_CLUSTER, Z_EDGE, Z_G
                                       NodeItem, Overview, background_item, cluster_item, edge_item, text_item,
                                       texts_readable)
 from iomviewer.core.memory import CollectorPause
+from iomviewer.ui.history_buttons import pass_up_history_buttons
 
 if TYPE_CHECKING:
     # The rest is imported where it is used: each Qt type PySide makes costs
@@ -225,7 +226,7 @@ class ChartView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.NoDrag)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Our own viewport (the same plain QWidget Qt would make): reading
-        # one Qt made costs PySide 20-25 ms the first time (see MainWindow._watch_viewports).
+        # one Qt made costs PySide 20-25 ms the first time (see history_buttons.py).
         self.setViewport(QWidget())
         self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
         self.viewport().setMouseTracking(True)
@@ -772,6 +773,8 @@ class ChartView(QGraphicsView):
 
     # --- events -----------------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if pass_up_history_buttons(event):
+            return
         if event.button() in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
             self._stop_animation()
             self._press = (event.position(), self.unit_at(event.position())

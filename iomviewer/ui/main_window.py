@@ -79,7 +79,6 @@ class MainWindow(QMainWindow):
         self._index_pending: Edition | None = None  # its search index waits for the chart (see _show_edition)
         self._chart_painted = False  # the index also waits for the chart's first paint
         self._had_layout = False  # the first chart shown is fitted to the view
-        self.viewports_watched = False  # mouse back/forward on every view: after the first paint
         self._after_paint: list = []  # what waits for the first paint (see eventFilter)
         self._selected: str | None = None
         self._highlighted: frozenset[str] = frozenset()
@@ -100,12 +99,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_options()
         self._apply_dataset(dataset, self.settings.get("data/edition") or None)
-        # Mouse back/forward: the views' viewports take mouse presses for
-        # themselves (filtered, see eventFilter); other widgets pass them up to
-        # the window (mousePressEvent).  Neither an application-wide filter nor
-        # one on the window: those run Python for every event they see.
-        # The chart's viewport now (its first paint starts the index); the
-        # others' after that paint: see _watch_viewports.
+        # The chart's first paint starts what waits for it (see eventFilter).
+        # Mouse back/forward: every widget, our views included, passes those
+        # presses up to the window (mousePressEvent, history_buttons.py).
         self.chart.viewport().installEventFilter(self)
 
     @property
@@ -444,21 +440,22 @@ class MainWindow(QMainWindow):
             super().mousePressEvent(event)
 
     def eventFilter(self, watched, event: QEvent) -> bool:
-        # The views' viewports keep mouse presses for themselves: their
-        # back/forward presses are caught here (other widgets pass theirs up
-        # to mousePressEvent).
         if not self._chart_painted and event.type() == QEvent.Type.Paint and watched is self.chart.viewport():
             # The first paint done, what waited for it starts, one piece a turn
             # of the loop (run in one turn, they held a 10,000-unit window
-            # 110-140 ms): the search index (itself in slices), the views'
-            # mouse filters, the results list, then first_painted's listeners.
+            # 110-140 ms): the search index (itself in slices), the results
+            # list, then first_painted's listeners.  The filter's job is done:
+            # it would run Python for every later event of the chart.
             self._chart_painted = True
-            self._after_paint = [self._build_pending_index, self._watch_viewports, self.search.prepare,
-                                 self.first_painted.emit]
+            watched.removeEventFilter(self)
+            self._after_paint = [self._build_pending_index, self.search.prepare, self.first_painted.emit]
             QTimer.singleShot(0, self._next_after_paint)
-        elif event.type() == QEvent.Type.MouseButtonPress and self._walk_history(event.button()):
-            return True
         return super().eventFilter(watched, event)
+
+    @property
+    def after_paint_done(self) -> bool:
+        """The chart drawn once and what waited for it started (first_painted emitted)."""
+        return self._chart_painted and not self._after_paint
 
     def _next_after_paint(self) -> None:
         if self._after_paint:
@@ -472,18 +469,6 @@ class MainWindow(QMainWindow):
                 self._after_paint.pop(0)()
         if self._after_paint:
             QTimer.singleShot(0, self._next_after_paint)
-
-    def _watch_viewports(self) -> None:
-        # PySide, the first time Python touches a viewport Qt made (a plain
-        # QWidget), creates every QWidget subclass it knows to find its type:
-        # 20-25 ms, kept out of the first paint (see _next_after_paint).
-        # (The chart's viewport is ChartView's own.)
-        from PySide6.QtWidgets import QAbstractScrollArea
-
-        for area in self.findChildren(QAbstractScrollArea):
-            if area is not self.chart:
-                area.viewport().installEventFilter(self)
-        self.viewports_watched = True
 
     def copy_selection(self) -> None:
         focus = self.focusWidget()

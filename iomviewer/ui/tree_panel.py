@@ -15,10 +15,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
 from iomviewer.core.model import Edition
+from iomviewer.ui.history_buttons import pass_up_history_buttons
 from iomviewer.ui.tree_model import UnitTreeModel
 
 if TYPE_CHECKING:  # a context menu and a filter are made when asked for, not at start
-    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtGui import QFocusEvent, QMouseEvent
     from PySide6.QtWidgets import QMenu
 
     from iomviewer.ui.tree_filter import UnitFilterProxy
@@ -32,6 +33,10 @@ class _UnitTreeView(QTreeView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.focus_in_progress = False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not pass_up_history_buttons(event):
+            super().mousePressEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         # On focus, QAbstractItemView makes the first row current when there
