@@ -27,6 +27,27 @@ def test_helper_process_gives_the_same_layout_as_in_process(monkeypatch):
     assert pdf.startswith(b"%PDF")
 
 
+def test_shutdown_right_after_warm_up_stops_the_helper_it_was_starting(monkeypatch):
+    # A start that ends at once (a refused file under --smoke-test) must not
+    # leave a helper being spawned: exiting under it left its traceback.
+    import threading
+    import time
+
+    start = dot._get_helper
+    monkeypatch.setattr(dot, "_get_helper", lambda: (time.sleep(0.2), start())[1])  # a warm-up scheduled late
+    dot.use_helper_process(True)
+    try:
+        dot.warm_up()
+        dot.shutdown()
+        for thread in threading.enumerate():
+            if thread.name == "iomviewer-dot-warm-up":
+                thread.join(10)
+        assert dot.helper_pid() is None  # none started after shutdown, none left running
+    finally:
+        dot.use_helper_process(False)
+        dot.shutdown()
+
+
 def test_a_layout_without_its_drawing_sends_no_drawing_back_from_the_helper(monkeypatch):
     import pickle
 

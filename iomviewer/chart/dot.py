@@ -39,6 +39,8 @@ IN_PROCESS_MAX_NODES = 400
 _HEAVY_FORMATS = ("pdf:cairo", "png:cairo")
 # How often a run in the helper looks at its cancellation check.
 POLL_SECONDS = 0.05
+# How long shutdown waits for a helper being started (a spawn takes 0.05-0.3 s).
+_START_WAIT_SECONDS = 10.0
 
 _lock = threading.Lock()  # guards _helper
 # Graphviz keeps process-wide state (its DOT parser, agwrite's output buffer,
@@ -201,12 +203,23 @@ def warm_up() -> None:
     tracker): 100 ms of the GUI thread when called there directly.
     """
     if _enabled:
-        threading.Thread(target=_get_helper, name="iomviewer-dot-warm-up", daemon=True).start()
+        thread = threading.Thread(target=_get_helper, name="iomviewer-dot-warm-up", daemon=True)
+        _warming.append(thread)
+        thread.start()
+
+
+_warming: list[threading.Thread] = []  # warm_up's threads: shutdown lets a start under way finish
 
 
 def shutdown() -> None:
-    """Stop the helper: kill it if a run is under way (nobody will read its result)."""
+    """Stop the helper: kill it if a run is under way (nobody will read its result).
+
+    A helper being started is waited for first: a process that exits while
+    its helper reads what to run from the pipe leaves a traceback on stderr.
+    """
     global _helper
+    while _warming:
+        _warming.pop().join(_START_WAIT_SECONDS)
     with _lock:
         helper, _helper = _helper, None
     if helper is None:

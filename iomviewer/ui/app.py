@@ -136,46 +136,47 @@ def run_gui(args: Namespace, start_pause: CollectorPause) -> int:
         print(f"iomviewer : données intégrées invalides — {exc}", file=sys.stderr)
         return 2
     window = MainWindow(dataset, settings)
-    window.first_painted.connect(start_pause.end)
-    window.persist_settings = not args.smoke_test
-    window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
-    if args.edition:
-        if dataset.has_edition(args.edition):
-            window.set_edition(args.edition)
-        else:
-            print(f"iomviewer : édition inconnue « {args.edition} »", file=sys.stderr)
-            if args.smoke_test:
-                return 2
-    if getattr(args, "compare", None):
-        a, b = args.compare
-        if not window.start_compare(a, b):
-            print(f"iomviewer : comparaison impossible « {a} » → « {b} » "
-                  f"(éditions : {', '.join(e.id for e in dataset.editions)})", file=sys.stderr)
-            if args.smoke_test:
-                return 2
-    if not _select_initial(window, args.select, settings.get("data/selection")) and args.smoke_test and args.select:
-        print(f"iomviewer : aucune unité « {args.select} »", file=sys.stderr)
-        return 2
-    window.restore_geometry()
-    window.show()
-    if window.chart.unit_count():
-        # The opening chart came from the layout cache (every start but the
-        # first): start the dot helper once the window is drawn, not while it
-        # is being drawn (its start holds the interpreter lock some 20-30 ms
-        # and boots a Python on the other core: 100 ms of a start on a busy
-        # two-core machine).
-        log.debug("opening chart read from the layout cache: the dot helper starts after the first paint")
-        window.first_painted.connect(dot.warm_up)
-    else:
-        dot.warm_up()  # its layout job has most likely started it already
-    if refused is not None:
-        from iomviewer.ui.dialogs import show_dataset_problems
-
-        show_dataset_problems(window, refused, args.data)
-        if args.smoke_test:
-            print(f"iomviewer : {args.data} refusé — {refused}", file=sys.stderr)
-            return 2
+    # From here every way out stops the dot helper, even one being started (dot.shutdown).
     try:
+        window.first_painted.connect(start_pause.end)
+        window.persist_settings = not args.smoke_test
+        window.language_change_requested.connect(lambda lang: restart_in(lang, settings, window))
+        if args.edition:
+            if dataset.has_edition(args.edition):
+                window.set_edition(args.edition)
+            else:
+                print(f"iomviewer : édition inconnue « {args.edition} »", file=sys.stderr)
+                if args.smoke_test:
+                    return 2
+        if getattr(args, "compare", None):
+            a, b = args.compare
+            if not window.start_compare(a, b):
+                print(f"iomviewer : comparaison impossible « {a} » → « {b} » "
+                      f"(éditions : {', '.join(e.id for e in dataset.editions)})", file=sys.stderr)
+                if args.smoke_test:
+                    return 2
+        if not _select_initial(window, args.select, settings.get("data/selection")) and args.smoke_test and args.select:
+            print(f"iomviewer : aucune unité « {args.select} »", file=sys.stderr)
+            return 2
+        window.restore_geometry()
+        window.show()
+        if window.chart.unit_count():
+            # The opening chart came from the layout cache (every start but the
+            # first): start the dot helper once the window is drawn, not while it
+            # is being drawn (its start holds the interpreter lock some 20-30 ms
+            # and boots a Python on the other core: 100 ms of a start on a busy
+            # two-core machine).
+            log.debug("opening chart read from the layout cache: the dot helper starts after the first paint")
+            window.first_painted.connect(dot.warm_up)
+        else:
+            dot.warm_up()  # its layout job has most likely started it already
+        if refused is not None:
+            from iomviewer.ui.dialogs import show_dataset_problems
+
+            show_dataset_problems(window, refused, args.data)
+            if args.smoke_test:
+                print(f"iomviewer : {args.data} refusé — {refused}", file=sys.stderr)
+                return 2
         if args.smoke_test:
             return _smoke_test(app, window, errors, started)
         code = app.exec()
