@@ -62,7 +62,7 @@ class GapWatch:
 
 
 class StallReporter:
-    """--why: when the GUI thread misses its ticks for > 60 ms, print where it is (stderr).
+    """IOMVIEWER_PROBE_WHY=1: when the GUI thread misses its ticks for > 60 ms, print where it is (stderr).
 
     A watchdog thread samples the main thread's Python stack every 20 ms while
     the timer is late; slow cycle collections are reported too.
