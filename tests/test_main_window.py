@@ -187,15 +187,16 @@ def test_legend_lists_the_kinds_shown(qtbot, window):
     assert not window.legend.isVisible()
 
 
-@pytest.mark.parametrize("where", ["chart", "tree", "detail", "window"])
+@pytest.mark.parametrize("where", ["chart", "tree", "detail", "results", "changes", "window"])
 def test_mouse_back_and_forward_buttons_walk_the_history(qtbot, window, where):
     from PySide6.QtCore import QEvent, QPointF
     from PySide6.QtGui import QMouseEvent
 
     window.select_unit("siege", origin="code")
     window.select_unit("dept-relations-exterieures", origin="code")
-    target = {"chart": window.chart.viewport(), "tree": window.tree.view.viewport(),
-              "detail": window.detail.browser.viewport(), "window": window}[where]
+    target = {"chart": lambda: window.chart.viewport(), "tree": lambda: window.tree.view.viewport(),
+              "detail": lambda: window.detail.browser.viewport(), "results": lambda: window.search.view.viewport(),
+              "changes": lambda: window.change_list.tree.viewport(), "window": lambda: window}[where]()
 
     def press(button):
         pos = QPointF(5, 5)

@@ -14,12 +14,21 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QToolButton, QTreeWidg
                                QVBoxLayout, QWidget)
 
 from iomviewer.chart.style import CHANGE_STYLES
+from iomviewer.ui.history_buttons import pass_up_history_buttons
 from iomviewer.ui.i18n import kind_label
 
 if TYPE_CHECKING:  # core.compare (and difflib) load with the first comparison, not at start-up
     from iomviewer.core.compare import Comparison
 
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1  # str on unit rows: the unit id
+
+
+class _ChangeTree(QTreeWidget):
+    """The list of changes, which lets the mouse's back/forward buttons reach the window."""
+
+    def mousePressEvent(self, event) -> None:
+        if not pass_up_history_buttons(event):
+            super().mousePressEvent(event)
 
 
 class ChangeListPanel(QWidget):
@@ -39,7 +48,7 @@ class ChangeListPanel(QWidget):
         self.summary.setContentsMargins(6, 4, 6, 4)
         self.filter_button = QToolButton()
         self.filter_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.tree = QTreeWidget()
+        self.tree = _ChangeTree()
         self.tree.setObjectName("change-list")
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)

@@ -76,18 +76,18 @@ class SearchBox(QWidget):
 
     def _results_list(self) -> QListView:
         if self._view is None:
-            from PySide6.QtWidgets import QAbstractItemView, QListView
+            from PySide6.QtWidgets import QAbstractItemView
 
             # Shown only over text, so not needed for the first paint: the
             # first one loads the style's clear icon, 1.3 ms of a start.
             self.edit.setClearButtonEnabled(True)
 
-            from iomviewer.ui.search_results import ResultDelegate, SearchResultModel
+            from iomviewer.ui.search_results import ResultDelegate, ResultsView, SearchResultModel
 
             self._model = SearchResultModel(self)
             self._delegate = ResultDelegate(self)
             self._model.modelReset.connect(self._delegate.clear_cache)
-            view = self._view = QListView()
+            view = self._view = ResultsView()
             view.setModel(self._model)
             view.setItemDelegate(self._delegate)
             view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the line edit

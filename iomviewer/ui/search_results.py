@@ -12,8 +12,9 @@ from typing import Callable, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette, QTextDocument, QTextOption
-from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QListView, QStyledItemDelegate, QStyleOptionViewItem
 
+from iomviewer.ui.history_buttons import pass_up_history_buttons
 from iomviewer.ui.i18n import kind_label
 from iomviewer.core.text import escape_markup
 
@@ -92,6 +93,14 @@ def elide_snippet(text: str, spans: Sequence[tuple[int, int]], fits: Callable[[s
 
 
 # --- model ------------------------------------------------------------------------------
+
+
+class ResultsView(QListView):
+    """The results list, which lets the mouse's back/forward buttons reach the window."""
+
+    def mousePressEvent(self, event) -> None:
+        if not pass_up_history_buttons(event):
+            super().mousePressEvent(event)
 
 
 class SearchResultModel(QAbstractListModel):
