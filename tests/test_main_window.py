@@ -239,7 +239,8 @@ def test_a_start_on_a_cached_view_draws_the_chart_before_the_first_paint(qtbot, 
     monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))
     first = MainWindow(load_dataset(), settings)
     qtbot.addWidget(first)
-    assert first.chart.unit_count() == 0  # nothing cached yet: laid out in a worker
+    assert first.chart.unit_count() == 0  # nothing cached yet: laid out in a worker,
+    assert not first.layout_runner.is_busy("layout")  # once the window is drawn
     first.show()
     qtbot.waitUntil(lambda: first.chart.unit_count() > 0, timeout=20000)
     drawn = first.chart.unit_count()

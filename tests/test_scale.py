@@ -96,6 +96,25 @@ def test_small_edition_is_never_limited(qtbot):
     runner.wait(60000)
 
 
+def test_held_layouts_start_on_release_the_last_one_asked_for(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("IOMVIEWER_CACHE_DIR", str(tmp_path / "cache"))  # nothing cached: laid out
+    runner = TaskRunner()
+    submitted = []
+    submit = runner.submit
+    monkeypatch.setattr(runner, "submit", lambda key, fn, *args, **kw: (submitted.append(args[0]), submit(key, fn, *args, **kw))[1])
+    controller = ChartController(runner)
+    controller.hold_layouts()
+    dataset = load_dataset()
+    controller.set_edition(dataset.edition(), dataset)
+    controller.set_options(rankdir="LR")
+    qtbot.wait(50)
+    assert submitted == [] and not runner.is_busy("layout")  # held: nothing runs
+    with qtbot.waitSignal(controller.layout_ready, timeout=60000):
+        controller.release_layouts()
+    assert len(submitted) == 1 and submitted[0][2].rankdir == "LR"  # only the view asked for last
+    runner.wait(60000)
+
+
 def test_returning_to_a_view_uses_the_memory_cache(qtbot):
     runner = TaskRunner()
     controller = ChartController(runner)

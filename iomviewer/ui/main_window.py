@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.actions_.build_menus(self.menuBar())
         self._build_toolbar()
         self.chart_controller = ChartController(self.layout_runner, self)
+        self.chart_controller.hold_layouts()  # until the first paint's work has started (see eventFilter)
         self.compare_mode = CompareMode(self)
         self._connect()
         self._restore_options()
@@ -444,11 +445,15 @@ class MainWindow(QMainWindow):
             # The first paint done, what waited for it starts, one piece a turn
             # of the loop (run in one turn, they held a 10,000-unit window
             # 110-140 ms): the search index (itself in slices), the results
-            # list, then first_painted's listeners.  The filter's job is done:
+            # list, first_painted's listeners, then a layout not in the cache
+            # (hold_layouts: beside these, it blocked the thread longer than
+            # all of them; the chart is only late by these few turns).
+            # The filter's job is done:
             # it would run Python for every later event of the chart.
             self._chart_painted = True
             watched.removeEventFilter(self)
-            self._after_paint = [self._build_pending_index, self.search.prepare, self.first_painted.emit]
+            self._after_paint = [self._build_pending_index, self.search.prepare, self.first_painted.emit,
+                                 self.chart_controller.release_layouts]
             QTimer.singleShot(0, self._next_after_paint)
         return super().eventFilter(watched, event)
 
