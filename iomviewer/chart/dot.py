@@ -51,6 +51,7 @@ _lock = threading.Lock()  # guards _helper
 _graphviz = threading.RLock()
 _run_lock = threading.Lock()  # one request at a time on the helper's pipe
 _helper: "_Helper | None" = None
+_warming: list[threading.Thread] = []  # warm_up's threads: shutdown lets a start under way finish
 _enabled = False
 _local = threading.local()
 
@@ -206,9 +207,6 @@ def warm_up() -> None:
         thread = threading.Thread(target=_get_helper, name="iomviewer-dot-warm-up", daemon=True)
         _warming.append(thread)
         thread.start()
-
-
-_warming: list[threading.Thread] = []  # warm_up's threads: shutdown lets a start under way finish
 
 
 def shutdown() -> None:

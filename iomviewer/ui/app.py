@@ -169,7 +169,9 @@ def run_gui(args: Namespace, start_pause: CollectorPause) -> int:
             log.debug("opening chart read from the layout cache: the dot helper starts after the first paint")
             window.first_painted.connect(dot.warm_up)
         else:
-            dot.warm_up()  # its layout job has most likely started it already
+            # A layout is needed: the helper boots while the window is drawn,
+            # ready for the layout the window releases after that paint.
+            dot.warm_up()
         if refused is not None:
             from iomviewer.ui.dialogs import show_dataset_problems
 

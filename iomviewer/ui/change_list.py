@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QLabel, QToolButton, QTreeWidg
                                QVBoxLayout, QWidget)
 
 from iomviewer.chart.style import CHANGE_STYLES
-from iomviewer.ui.history_buttons import pass_up_history_buttons
+from iomviewer.ui.history_buttons import PassesHistoryButtons
 from iomviewer.ui.i18n import kind_label
 
 if TYPE_CHECKING:  # core.compare (and difflib) load with the first comparison, not at start-up
@@ -23,12 +23,8 @@ if TYPE_CHECKING:  # core.compare (and difflib) load with the first comparison, 
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1  # str on unit rows: the unit id
 
 
-class _ChangeTree(QTreeWidget):
+class _ChangeTree(PassesHistoryButtons, QTreeWidget):
     """The list of changes, which lets the mouse's back/forward buttons reach the window."""
-
-    def mousePressEvent(self, event) -> None:
-        if not pass_up_history_buttons(event):
-            super().mousePressEvent(event)
 
 
 class ChangeListPanel(QWidget):

@@ -19,13 +19,12 @@ from PySide6.QtWidgets import QFrame, QTextBrowser, QVBoxLayout, QWidget
 
 from iomviewer.core.model import LINK_TYPES, Dataset, Edition, HistoryRecord, Link, SourceRef, Unit
 from iomviewer.core.text import escape_markup
-from iomviewer.ui.history_buttons import pass_up_history_buttons
+from iomviewer.ui.history_buttons import PassesHistoryButtons
 from iomviewer.ui.i18n import kind_label, link_label
 from iomviewer.ui.notice import NoticeLabel
 
 if TYPE_CHECKING:  # a link's URL is read when it is clicked, not at start (QUrl's type: 1.7 ms)
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QMouseEvent
 
 UNIT_SCHEME = "unit"
 ALTERNATIVE = "alternative_parent"
@@ -386,12 +385,8 @@ class UnitPage(QObject):
 # --- the widget -----------------------------------------------------------------------
 
 
-class _Browser(QTextBrowser):
+class _Browser(PassesHistoryButtons, QTextBrowser):
     """The pane's text, which lets the mouse's back/forward buttons reach the window."""
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if not pass_up_history_buttons(event):
-            super().mousePressEvent(event)
 
 
 class DetailPane(QWidget):

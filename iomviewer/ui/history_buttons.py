@@ -25,3 +25,12 @@ def pass_up_history_buttons(event: QMouseEvent) -> bool:
         event.ignore()
         return True
     return False
+
+
+class PassesHistoryButtons:
+    """Mixed in before a view class (class V(PassesHistoryButtons, QListView)): its presses of
+    those two buttons go up to the window."""
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not pass_up_history_buttons(event):
+            super().mousePressEvent(event)

@@ -447,9 +447,8 @@ class MainWindow(QMainWindow):
             # 110-140 ms): the search index (itself in slices), the results
             # list, first_painted's listeners, then a layout not in the cache
             # (hold_layouts: beside these, it blocked the thread longer than
-            # all of them; the chart is only late by these few turns).
-            # The filter's job is done:
-            # it would run Python for every later event of the chart.
+            # all of them; the chart is only late by these few turns).  The
+            # filter's job is done: it would run Python for every later event.
             self._chart_painted = True
             watched.removeEventFilter(self)
             self._after_paint = [self._build_pending_index, self.search.prepare, self.first_painted.emit,

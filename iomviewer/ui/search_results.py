@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetrics, QPainter, QPalette, QTextDocument, QTextOption
 from PySide6.QtWidgets import QApplication, QListView, QStyledItemDelegate, QStyleOptionViewItem
 
-from iomviewer.ui.history_buttons import pass_up_history_buttons
+from iomviewer.ui.history_buttons import PassesHistoryButtons
 from iomviewer.ui.i18n import kind_label
 from iomviewer.core.text import escape_markup
 
@@ -95,12 +95,8 @@ def elide_snippet(text: str, spans: Sequence[tuple[int, int]], fits: Callable[[s
 # --- model ------------------------------------------------------------------------------
 
 
-class ResultsView(QListView):
+class ResultsView(PassesHistoryButtons, QListView):
     """The results list, which lets the mouse's back/forward buttons reach the window."""
-
-    def mousePressEvent(self, event) -> None:
-        if not pass_up_history_buttons(event):
-            super().mousePressEvent(event)
 
 
 class SearchResultModel(QAbstractListModel):

@@ -15,11 +15,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QVBoxLayout, QWidget
 
 from iomviewer.core.model import Edition
-from iomviewer.ui.history_buttons import pass_up_history_buttons
+from iomviewer.ui.history_buttons import PassesHistoryButtons
 from iomviewer.ui.tree_model import UnitTreeModel
 
 if TYPE_CHECKING:  # a context menu and a filter are made when asked for, not at start
-    from PySide6.QtGui import QFocusEvent, QMouseEvent
+    from PySide6.QtGui import QFocusEvent
     from PySide6.QtWidgets import QMenu
 
     from iomviewer.ui.tree_filter import UnitFilterProxy
@@ -27,16 +27,12 @@ if TYPE_CHECKING:  # a context menu and a filter are made when asked for, not at
 INITIAL_DEPTH = 2  # levels expanded when an edition is shown
 
 
-class _UnitTreeView(QTreeView):
+class _UnitTreeView(PassesHistoryButtons, QTreeView):
     """A QTreeView that says when Qt, not the user, moves the current item."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.focus_in_progress = False
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if not pass_up_history_buttons(event):
-            super().mousePressEvent(event)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         # On focus, QAbstractItemView makes the first row current when there
