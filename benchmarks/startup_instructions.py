@@ -69,6 +69,8 @@ if __name__ == "__main__":
         setattr(obj, name, timed)
     push("<main>")
     import iomviewer.cli
+    from iomviewer.pyside_bytecode import import_pyside
+    push("run import_pyside"); import_pyside(); pop()  # as cli.main does, before ui.app
     import iomviewer.ui.app as app
     for name in ("create_app", "_initial_dataset", "_smoke_test"):
         wrap(app, name, "run " + name)
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"instructions to the ready line: {app_total / 1e6:,.0f} M vs bare window {bare_total / 1e6:,.0f} M"
           f" → ×{app_total / bare_total:.2f}")
-    print("shared with the bare window in kind: <start> (interpreter, site), import iomviewer.ui.app"
+    print("shared with the bare window in kind: <start> (interpreter, site), run import_pyside"
           " (PySide6's modules), import iomviewer.ui.errors (the Qt namespace's enums), import iomviewer.cli"
           " (argparse, logging)")
     for owner, count in per_owner.most_common(args.top):

@@ -148,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # freezing what its start made; it leaves ~100 unreachable objects.
         start_pause = CollectorPause()
         try:
+            from iomviewer.pyside_bytecode import import_pyside
+
+            import_pyside()  # before anything imports PySide6: see pyside_bytecode.py
             from iomviewer.ui.app import run_gui  # Qt only when the window is wanted
 
             return run_gui(args, start_pause)
