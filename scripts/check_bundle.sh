@@ -32,6 +32,13 @@ export HOME=$home XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
 
 echo "== smoke test on $DISPLAY"
 "$app" --smoke-test --select "santé mentale"
+# Our runtime hook imported PySide6 before pyi_rth_pyside6 did, with the cache
+# of shiboken's compiled support modules (iomviewer/pyside_bytecode.py).
+if ! ls "$home"/.cache/iomviewer/pyside-code/* >/dev/null 2>&1; then
+  echo "no PySide code cache entry: rth_pyside_bytecode.py did not import PySide6 first" >&2
+  exit 1
+fi
+echo "PySide code cache: $(ls "$home"/.cache/iomviewer/pyside-code | wc -l) entry"
 
 echo "== PDF export"
 "$app" export "$home/branch.pdf" --root dept-affaires-juridiques --page a4
