@@ -157,6 +157,8 @@ def test_a_start_on_a_cached_chart_starts_the_dot_helper_only_once_the_window_is
     assert deferred not in runs[0].stderr  # first start: the chart needs Graphviz at once
     assert deferred in runs[1].stderr  # then the chart comes from the cache
     assert all("Graphviz helper process OK" in r.stdout for r in runs)  # and the helper still works
+    # The start imported PySide6 through iomviewer/pyside_bytecode.py: its entry was written.
+    assert len(list((tmp_path / "cache" / "iomviewer" / "pyside-code").iterdir())) == 1
 
 
 def test_smoke_test_opens_a_comparison_from_the_command_line(tmp_path):
