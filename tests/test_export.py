@@ -309,6 +309,42 @@ def test_readability_warning_for_a_big_edition_on_a4_not_for_a_branch(tmp_path):
     assert branch.min_font_pt >= 6 and branch.warnings == ()
 
 
+def _page_text_sizes(path) -> dict[str, float]:
+    """Each text run of a PDF's first page and its size on the page, in points."""
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.setdefault(text.strip(), round(size * abs(tm[3]) * abs(cm[3]), 2))
+
+    PdfReader(str(path)).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+@pytest.mark.parametrize("page,landscape", [("a4", False), ("a3", False), ("slide", True)])
+def test_a_small_branch_keeps_title_and_legend_at_their_page_size(tmp_path, page, landscape):
+    """Its chart stops growing at MAX_UPSCALE; title and subtitle keep their size on the page.
+
+    They were sized for the scale the chart would have had uncapped: a
+    branch of four units on A4 came out with a 6 pt title (3.6 on A3).
+    """
+    from iomviewer.chart import export
+    from iomviewer.core.loading import load_dataset
+
+    dataset = load_dataset()
+    edition = dataset.edition()
+    out = tmp_path / f"branch-{page}.pdf"
+    result = export_chart(dataset, edition, ChartOptions(root="dept-affaires-juridiques"),
+                          ExportOptions(page=page), out)
+    sizes = _page_text_sizes(out)
+    title = export.default_title(dataset, edition)
+    found = [size for text, size in sizes.items() if title.startswith(text[:20])]
+    f = export.FURNITURE_SCALE[page]
+    # Within a tenth of its nominal size (a slide's whole drawing may be fitted a little smaller).
+    assert found and 0.9 * export.TITLE_PT * f <= found[0] <= 1.01 * export.TITLE_PT * f, sizes
+    assert (result.page_size_pt[0] > result.page_size_pt[1]) == landscape  # a tall branch stays on a portrait A4
+
+
 def test_a_named_page_gets_a_chart_planned_for_its_own_shape(tmp_path, monkeypatch):
     """A3 portrait is far from the screen's slide-shaped plan: planning for the page gives larger names."""
     from iomviewer.chart import export as export_module

@@ -722,9 +722,17 @@ class _PlacedFurniture:
     room: float  # page points left in height once title, legend and footer are placed
     separations: float  # chart points between the chart and them, and the drawing's pad
 
-    def scale(self, chart_w: float, chart_h: float) -> float:
-        """The scale of a placed chart of this natural size (pad included) on the page."""
+    def fit(self, chart_w: float, chart_h: float) -> float:
+        """The scale that fills the room left to a placed chart of this natural size (pad included)."""
         return min(self.width / chart_w, self.room / (chart_h + self.separations))
+
+    def scale(self, chart_w: float, chart_h: float) -> float:
+        """The scale such a chart gets on the page: fit(), capped as pages.place caps it.
+
+        The furniture is sized for this scale: uncapped, a small branch's page
+        got a title for a scale its chart never reached (6 pt instead of 16 on A4).
+        """
+        return min(self.fit(chart_w, chart_h), P.MAX_UPSCALE)
 
 
 def _placed_furniture(spec: _PageSpec, xo: ExportOptions, edition: Edition, sources: list[str],
@@ -764,6 +772,7 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
         orientations = [True] if xo.page == "slide" else [True, False]
     placeable = _placeable(edition, xo)
     best: tuple[float, Any, float, float, bool] | None = None
+    best_fit = 0.0
     for landscape in orientations:
         page_w, page_h = P.page_size(xo.page, landscape)
         avail_w = page_w - 2 * margin
@@ -773,9 +782,12 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
                 graph = _build(edition, options._replace(aspect=factor * avail_w / fixed.room, kind_line=False,
                                                   placed=True, wrap=wrap), highlighted)
                 w, h = _placed_size(graph)
-                scale = fixed.scale(w, h)
-                if best is None or scale > best[0] * 1.0001:
-                    best = (scale, graph, w, h, landscape)
+                scale, fit = fixed.scale(w, h), fixed.fit(w, h)
+                # At the cap (a small branch) every try gets the same scale:
+                # the one that fills its page best then wins (portrait for a tall one).
+                if (best is None or scale > best[0] * 1.0001
+                        or (scale >= best[0] / 1.0001 and fit > best_fit * 1.0001)):
+                    best, best_fit = (scale, graph, w, h, landscape), fit
             continue
         furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
