@@ -65,6 +65,31 @@ def test_search_with_keyboard_only(qtbot, window):
     qtbot.waitUntil(lambda: not window._highlighted, timeout=3000)
 
 
+def test_a_unit_chosen_by_name_is_shown_where_its_name_can_be_read(qtbot, window):
+    from iomviewer.ui.chart_view import REVEAL_ZOOM
+
+    chart = window.chart
+    chart.fit_all()  # the whole organisation: names too small to read
+    fitted = chart.zoom()
+    assert not chart.names_readable()
+    window.tree.unit_activated.emit("division-budget")  # walking the tree keeps the overview
+    assert chart.zoom() == pytest.approx(fitted)
+    uid = "unite-sante-mentale-soutien-psychosocial"
+    window.search.result_chosen.emit(uid)  # Enter or a click on a search result
+    assert window.selected_unit == uid
+    assert chart.zoom() == pytest.approx(REVEAL_ZOOM) and chart.names_readable()
+
+    def on_screen(unit_id):  # its middle in view: centred as far as the chart's edges let it scroll
+        return chart.viewport().rect().contains(
+            chart.mapFromScene(chart.node_item(unit_id).sceneBoundingRect().center()))
+
+    assert on_screen(uid)
+    chart.set_zoom(2.0)  # readable already: a followed link only scrolls
+    window.detail.unit_link_activated.emit("division-budget")
+    assert chart.zoom() == pytest.approx(2.0)
+    qtbot.waitUntil(lambda: on_screen("division-budget"), timeout=3000)
+
+
 def test_edition_switch_keeps_or_drops_the_selection(qtbot, window):
     window.select_unit("bureau-chef-cabinet")
     window.set_edition("structure-2021")  # the Bureau du chef de cabinet does not exist there

@@ -51,6 +51,11 @@ FIT_MARGIN = 12  # pixels around the chart when fitting
 FIT_MAX_ZOOM = 1.0  # fitting never blows a small chart up beyond its natural size
 BUSY_DELAY_MS = 150  # a layout quicker than this shows no overlay (no flicker)
 CENTER_ANIMATION_MS = 220
+# A unit revealed (a search result, a link followed) whose name would come out
+# under READABLE_NAME_PX is shown at REVEAL_ZOOM instead: centring it in a
+# fitted overview of the whole organisation (about 20 %) showed a dot.
+READABLE_NAME_PX = 8.0
+REVEAL_ZOOM = 1.0
 # Layouts with more records (nodes, edges, clusters) than this are built in slices.
 SYNC_MAX_RECORDS = 1500
 BUILD_SLICE_S = 0.012  # item creation per turn of the event loop
@@ -514,8 +519,12 @@ class ChartView(QGraphicsView):
     def selected_unit(self) -> str | None:
         return self._selected
 
-    def select_unit(self, unit_id: str | None, center: bool = True) -> None:
-        """Restyle the old and the new selected node in place; emits nothing."""
+    def select_unit(self, unit_id: str | None, center: bool = True, readable: bool = False) -> None:
+        """Restyle the old and the new selected node in place; emits nothing.
+
+        center: scroll the node to the middle; readable as well: zoom in to
+        REVEAL_ZOOM first if its name is too small to read at this zoom.
+        """
         previous, self._selected = self._selected, unit_id
         self._state_serial += 1
         for uid in {previous, unit_id} - {None}:
@@ -523,7 +532,17 @@ class ChartView(QGraphicsView):
         self._raise_tile(previous, False)
         self._raise_tile(unit_id, True)
         if center and unit_id in self._nodes:
-            self._center_on(self._nodes[unit_id].bbox.center())
+            point = self._nodes[unit_id].bbox.center()
+            if readable and not self.names_readable():
+                self._stop_animation()
+                self.set_zoom(REVEAL_ZOOM)
+                self.centerOn(point)
+            else:
+                self._center_on(point)
+
+    def names_readable(self) -> bool:
+        """Whether unit names come out at READABLE_NAME_PX or more at the current zoom."""
+        return self.transform().m11() * style.NAME_SIZE >= READABLE_NAME_PX
 
     def highlighted(self) -> frozenset[str]:
         return self._highlighted

@@ -47,6 +47,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Selections made by naming a unit rather than by pointing at it in the chart
+# or walking the tree: the chart zooms in if its name would be unreadable.
+_REVEALING_ORIGINS = frozenset({"search", "detail", "changes"})
+
 
 def _search_index_steps(edition: Edition):
     """The search index, built in steps on the GUI thread (see TaskRunner.submit_sliced)."""
@@ -398,7 +402,8 @@ class MainWindow(QMainWindow):
             self.tree.select_unit(unit_id)
         if self.comparison is not None and origin != "changes":
             self.change_list.select_unit(unit_id)
-        self.chart.select_unit(unit_id, center=origin != "chart")
+        # Chosen by name (a search result, a link, a change): shown where its name can be read.
+        self.chart.select_unit(unit_id, center=origin != "chart", readable=origin in _REVEALING_ORIGINS)
         self.detail.show_unit(self.dataset, self.edition, unit_id)
         if origin != "chart":
             self.chart_controller.set_selection(unit_id)
