@@ -184,7 +184,8 @@ def test_mandate_diff_and_back(pane):
     pane.set_mandate_diff(ops)
     text = pane.toPlainText()
     assert "Mandat — modifications" in text
-    assert "Le Département <aide>appuie & coordonne les relations.\nSecond paragraphe." in text
+    # The deleted and the inserted phrase apart, as words: "<aide> appuie", never "<aide>appuie".
+    assert "Le Département <aide> appuie & coordonne les relations.\nSecond paragraphe." in text
     html = pane.browser.toHtml()
     assert "line-through" in html and "underline" in html
     pane.set_mandate_diff(None)

@@ -364,7 +364,7 @@ def test_markdown_report(mixed):
     assert "ancien nom : « Division Migration et santé »" in md
     assert "Aucun changement de nom consigné" in md
     assert "« Département des relations extérieures » → « Département de la gestion financière »" in md
-    assert "> Le Département appuie ~~la Division~~**l’Unité** des partenariats." in md
+    assert "> Le Département appuie ~~la Division~~ **l’Unité** des partenariats." in md
 
 
 def test_markdown_escapes_and_keeps_marks_tight():
@@ -410,3 +410,22 @@ def test_partial_edition_that_contradicts_the_other_is_a_move():
     assert (diff.moved[0].old_parent, diff.moved[0].new_parent) == ("dept-a", "cab")
     # And the other way round (partial B).
     assert ids(diff_editions(d, "b", "a").moved) == ["div-a1"]
+
+
+def test_a_replaced_phrase_is_drawn_with_its_old_and_new_words_apart():
+    from iomviewer.core.diff import spaced_for_reading
+    from iomviewer.core.report import render_ops_html, render_ops_markdown
+
+    # As word_diff cut the Bureau exécutif's mandate between two editions (compare mode).
+    ops = [WordOp("delete", "Le Bureau exécutif"), WordOp("insert", "Sous la direction, le Bureau exécutif"),
+           WordOp("equal", " gère")]
+    shown = spaced_for_reading(ops)
+    assert "".join(o.text for o in shown) == "Le Bureau exécutif Sous la direction, le Bureau exécutif gère"
+    assert old_text_of(ops) == "Le Bureau exécutif gère"  # the ops themselves are untouched
+    assert "~~Le Bureau exécutif~~ **Sous" in render_ops_markdown(ops)
+    assert "exécutif</span> <span" in render_ops_html(ops)
+    # Already apart, or not a replacement: nothing added.
+    apart = [WordOp("delete", "ancien "), WordOp("insert", "nouveau")]
+    assert spaced_for_reading(apart) == apart
+    assert spaced_for_reading([WordOp("insert", "a"), WordOp("delete", "b")]) == [WordOp("insert", "a"),
+                                                                                 WordOp("delete", "b")]

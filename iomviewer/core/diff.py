@@ -107,6 +107,23 @@ def new_text_of(ops: Iterable[WordOp]) -> str:
     return "".join(o.text for o in ops if o.op in ("equal", "insert"))
 
 
+def spaced_for_reading(ops: Iterable[WordOp]) -> list[WordOp]:
+    """The runs to draw: a deletion and the insertion after it kept a space apart.
+
+    Drawn touching, "Le Bureau exécutif" struck through then "Sous la
+    direction" underlined read "exécutifSous".  Where neither run has a space
+    at that edge, a plain space goes between them.  For display only: the
+    old_text_of and new_text_of of the result are no longer the two texts.
+    """
+    out: list[WordOp] = []
+    for op in ops:
+        if (op.op == "insert" and out and out[-1].op == "delete" and op.text[:1] and not op.text[:1].isspace()
+                and not out[-1].text[-1:].isspace()):
+            out.append(WordOp("equal", " "))
+        out.append(op)
+    return out
+
+
 def word_diff(old: str, new: str) -> list[WordOp]:
     """Diff two texts word by word; runs of the same kind are merged."""
     a, b = tokenize_words(old), tokenize_words(new)

@@ -11,7 +11,7 @@ import html
 import io
 import re
 
-from iomviewer.core.diff import CATEGORIES, EditionDiff, UnitChange, WordOp
+from iomviewer.core.diff import CATEGORIES, EditionDiff, UnitChange, WordOp, spaced_for_reading
 from iomviewer.core.model import KIND_LABELS_FR, Dataset, Edition, HistoryRecord
 
 PATH_SEPARATOR = " › "
@@ -65,7 +65,7 @@ def md_escape(text: str) -> str:
 def render_ops_markdown(ops: tuple[WordOp, ...] | list[WordOp]) -> str:
     """Render a word diff as Markdown: insertions in **bold**, deletions struck ~~through~~."""
     out = []
-    for op in ops:
+    for op in spaced_for_reading(ops):
         text = md_escape(op.text)
         if op.op == "insert":
             out.append(_mark_runs(text, "**"))
@@ -197,7 +197,7 @@ def _h(text: str) -> str:
 def render_ops_html(ops) -> str:
     """A word diff as HTML: insertions underlined in green, deletions struck through in red."""
     out = []
-    for op in ops:
+    for op in spaced_for_reading(ops):
         text = _h(op.text).replace("\n\n", "</p><p>").replace("\n", " ")
         if op.op == "insert":
             out.append(f'<span style="color:#1a7f37; text-decoration: underline;">{text}</span>')

@@ -222,11 +222,18 @@ class UnitPage(QObject):
         return section(self.tr("Mandat"), body)
 
     def mandate_diff(self) -> str:
+        from iomviewer.core.diff import spaced_for_reading  # compare mode only: not at start
+
         legend = span("ins", esc(self.tr("ajouté"))) + " · " + span("del", esc(self.tr("supprimé")))
         paragraphs = []
-        for runs in diff_paragraphs(self.diff_ops):
-            text = "".join(esc(t) if op == "equal" else marked(op, t) for op, t in runs)
-            paragraphs.append(f"<p>{text}</p>")
+        for runs in diff_paragraphs(spaced_for_reading(self.diff_ops)):
+            parts = []
+            for i, (op, t) in enumerate(runs):
+                parts.append(esc(t) if op == "equal" else marked(op, t))
+                if op == "delete" and i + 1 < len(runs) and runs[i + 1][0] == "insert" \
+                        and not t[-1:].isspace() and not runs[i + 1][1][:1].isspace():
+                    parts.append(" ")  # "exécutifSous" read as one word: the old and new phrases apart
+            paragraphs.append(f"<p>{''.join(parts)}</p>")
         empty = "<p class='muted'>" + esc(self.tr("Pas de mandat")) + "</p>"
         body = f"<p class='evidence'>{legend}</p>" + ("".join(paragraphs) or empty)
         return section(self.tr("Mandat — modifications"), body)
