@@ -12,11 +12,11 @@ app should not make (and that a read-only install or a bundle refuses).
 import_pyside() imports PySide6 while compile() is answered from our cache
 (core/cache.py) for those files alone.  An entry is keyed by the file's name,
 the SHA-256 of its source and the future flags compile() would have inherited
-from its caller, in a cache entry of this Python's exact version: another
-PySide6, another build, another Python compiles again.  Any other compile()
-during that import is passed on as it came; the builtin is put back before
-import_pyside() returns.  A missing, corrupt or unwritable cache means a
-plain compile, as without this module.
+from its caller, in a cache entry of this Python's exact version and
+executable: another PySide6, another build, another Python compiles again.
+Any other compile() during that import is passed on as it came; the builtin
+is put back before import_pyside() returns.  A missing, corrupt or
+unwritable cache means a plain compile, as without this module.
 """
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def is_embedded_source(filename: object) -> bool:
 def _entry_name() -> str:
     from iomviewer.core import cache
 
-    return cache.key(CACHE_KIND, sys.version)
+    # One entry per interpreter: a bundle and a checkout of different PySide6
+    # versions would otherwise replace each other's entry at every start.
+    return cache.key(CACHE_KIND, sys.version, sys.executable)
 
 
 def _read_cache() -> dict:

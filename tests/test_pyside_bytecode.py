@@ -40,9 +40,14 @@ _PROBE = textwrap.dedent("""
 """)
 
 
-def _start(cache_dir, how="cached"):
+def _start(cache_dir, how="cached", python=sys.executable):
     env = dict(os.environ, IOMVIEWER_CACHE_DIR=str(cache_dir))
-    out = subprocess.run([sys.executable, "-c", _PROBE, how], capture_output=True, text=True, env=env, timeout=120)
+    if python != sys.executable:  # outside its virtual environment: give it this one's packages
+        import iomviewer
+
+        root = os.path.dirname(os.path.dirname(iomviewer.__file__))
+        env["PYTHONPATH"] = os.pathsep.join([root, *(p for p in sys.path if p.endswith("-packages"))])
+    out = subprocess.run([python, "-c", _PROBE, how], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -125,3 +130,16 @@ def test_known_code_is_served_and_kept_for_the_next_entry():
     changed = CachedCompile(dict(first.used))
     other = changed(b"VALUE = 43\n", "shibokensupport/demo.py", "exec")
     assert changed.compiled == 1 and other is not code
+
+
+def test_each_interpreter_keeps_its_own_entry(tmp_path):
+    # A bundle and a checkout (another executable, maybe another PySide6) must
+    # not replace each other's entry at every start.
+    other = tmp_path / "bin" / "python"
+    other.parent.mkdir()
+    other.symlink_to(sys.executable)
+    cache = tmp_path / "cache"
+    _start(cache)
+    assert _start(cache, python=str(other))["counts"][1] >= 10
+    assert len(_entries(cache)) == 2
+    assert _start(cache)["counts"][1] == 0 and _start(cache, python=str(other))["counts"][1] == 0
