@@ -664,3 +664,30 @@ def test_overview_finds_units_under_the_mouse_and_shows_state(big_view, qtbot):
     view.set_marks({"dept-b": "removed"})
     ghost = view.grab().toImage().copy(box.adjusted(-3, -3, 3, 3))
     assert ghost != plain
+
+
+def test_a_unit_revealed_before_its_layout_is_shown_readable_when_the_layout_comes(qtbot, layout, layout_b):
+    from iomviewer.ui.chart_view import REVEAL_ZOOM
+
+    v = _shown_view(qtbot)
+    v.resize(140, 100)  # the whole chart fitted: names too small to read
+    v.select_unit("unit-a11", readable=True)  # iomviewer --select on a cold start: no chart yet
+    v.set_layout(layout)
+    qtbot.waitUntil(lambda: v.unit_count() > 0, timeout=5000)
+    assert v.zoom() == pytest.approx(REVEAL_ZOOM) and v.names_readable()
+    assert v.viewport().rect().contains(_center(v, "unit-a11"))
+    v.fit_all()  # a later layout, with the selection unchanged, keeps what the reader did
+    fitted = v.zoom()
+    v.set_layout(layout_b)
+    qtbot.waitUntil(lambda: v.chart_layout() is layout_b, timeout=5000)
+    assert v.zoom() == pytest.approx(fitted)
+
+
+def test_a_pending_reveal_is_dropped_when_the_selection_moves_on(qtbot, layout):
+    v = _shown_view(qtbot)
+    v.resize(140, 100)
+    v.select_unit("unit-a11", readable=True)
+    v.select_unit("div-a1")  # chosen otherwise before the layout came
+    v.set_layout(layout)
+    qtbot.waitUntil(lambda: v.unit_count() > 0, timeout=5000)
+    assert not v.names_readable()  # fitted, as any first layout

@@ -90,6 +90,17 @@ def test_a_unit_chosen_by_name_is_shown_where_its_name_can_be_read(qtbot, window
     qtbot.waitUntil(lambda: on_screen("division-budget"), timeout=3000)
 
 
+def test_a_deep_link_opens_on_its_unit_where_its_name_can_be_read(window):
+    # iomviewer --select (app._select_initial): the cold start's layout comes later,
+    # tests/test_chart_view.py covers that; here the chart is already there.
+    from iomviewer.ui.chart_view import REVEAL_ZOOM
+
+    window.chart.fit_all()
+    assert window.select_unit("division-tresorerie", origin="link")
+    assert window.chart.zoom() == pytest.approx(REVEAL_ZOOM)
+    assert not window.chart.auto_fit  # the window's first-layout fit leaves it so (MainWindow._on_layout_ready)
+
+
 def test_edition_switch_keeps_or_drops_the_selection(qtbot, window):
     window.select_unit("bureau-chef-cabinet")
     window.set_edition("structure-2021")  # the Bureau du chef de cabinet does not exist there

@@ -194,7 +194,7 @@ def _select_initial(window, requested: str | None, saved: str) -> bool:
 
         found = find_units(window.edition, requested)
         if len(found) >= 1:
-            return window.select_unit(found[0].id, origin="code")
+            return window.select_unit(found[0].id, origin="link")
         return False
     if saved and saved in window.edition:
         return window.select_unit(saved, origin="code", record=True)

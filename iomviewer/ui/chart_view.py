@@ -245,6 +245,7 @@ class ChartView(QGraphicsView):
         self._state_serial = 0  # bumped by every restyle request (see _install)
         self._gc_pause: CollectorPause | None = None  # while a big scene is built (see _pause_gc)
         self._selected: str | None = None
+        self._pending_reveal: str | None = None  # to show readable once a layout holds it (select_unit)
         self._highlighted: frozenset[str] = frozenset()
         self._marks: dict[str, tuple[str, ...]] = {}
         self._dim_others = True
@@ -466,6 +467,13 @@ class ChartView(QGraphicsView):
             offset = QPointF(viewport_pos) - QPointF(self.viewport().rect().center())
             scale = self.transform().m11() or 1.0
             self.centerOn(target - offset / scale)
+        pending, self._pending_reveal = self._pending_reveal, None
+        if pending is not None and pending == self._selected and pending in self._nodes:
+            point = self._nodes[pending].bbox.center()
+            if self.names_readable():
+                self.centerOn(point)
+            else:
+                self._reveal(point)
         self._emit_zoom()
         self._refresh_overlay()
         self._resume_gc(freeze=big)  # see _pause_gc
@@ -531,14 +539,28 @@ class ChartView(QGraphicsView):
             self._restyle(uid)
         self._raise_tile(previous, False)
         self._raise_tile(unit_id, True)
+        # A unit not in this chart yet (a start before its layout, a branch being laid
+        # out) is revealed by the layout that brings it, if still selected then.
+        if unit_id != self._pending_reveal:
+            self._pending_reveal = None  # another unit chosen since: the reveal is no longer wanted
+        if center and readable and unit_id not in self._nodes:
+            self._pending_reveal = unit_id
         if center and unit_id in self._nodes:
             point = self._nodes[unit_id].bbox.center()
             if readable and not self.names_readable():
-                self._stop_animation()
-                self.set_zoom(REVEAL_ZOOM)
-                self.centerOn(point)
+                self._reveal(point)
             else:
                 self._center_on(point)
+
+    def _reveal(self, point: QPointF) -> None:
+        self._stop_animation()
+        self.set_zoom(REVEAL_ZOOM)
+        self.centerOn(point)
+
+    @property
+    def auto_fit(self) -> bool:
+        """Whether the chart is fitted to the view and follows resizes (no zoom or pan since)."""
+        return self._auto_fit
 
     def names_readable(self) -> bool:
         """Whether unit names come out at READABLE_NAME_PX or more at the current zoom."""

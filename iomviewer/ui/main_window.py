@@ -48,8 +48,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Selections made by naming a unit rather than by pointing at it in the chart
-# or walking the tree: the chart zooms in if its name would be unreadable.
-_REVEALING_ORIGINS = frozenset({"search", "detail", "changes"})
+# or walking the tree: the chart zooms in if its name would be unreadable
+# ("link": iomviewer --select, a deep link).
+_REVEALING_ORIGINS = frozenset({"search", "detail", "changes", "link"})
 
 
 def _search_index_steps(edition: Edition):
@@ -523,7 +524,7 @@ class MainWindow(QMainWindow):
         query = self.search.query()
         if query:
             self._on_query_changed(query)
-        if first:
+        if first and self.chart.auto_fit:  # not when the layout revealed a deep link's unit
             self.chart.fit_all()
 
     def _on_layout_shown(self) -> None:
