@@ -691,3 +691,12 @@ def test_a_pending_reveal_is_dropped_when_the_selection_moves_on(qtbot, layout):
     v.set_layout(layout)
     qtbot.waitUntil(lambda: v.unit_count() > 0, timeout=5000)
     assert not v.names_readable()  # fitted, as any first layout
+    for again, revealed in (({"center": False}, True),  # a restyle (the window's, after each layout)
+                            ({}, False)):  # the same unit walked to in the tree
+        w = _shown_view(qtbot)
+        w.resize(140, 100)
+        w.select_unit("unit-a11", readable=True)
+        w.select_unit("unit-a11", **again)
+        w.set_layout(layout)
+        qtbot.waitUntil(lambda: w.unit_count() > 0, timeout=5000)
+        assert w.names_readable() == revealed

@@ -541,8 +541,8 @@ class ChartView(QGraphicsView):
         self._raise_tile(unit_id, True)
         # A unit not in this chart yet (a start before its layout, a branch being laid
         # out) is revealed by the layout that brings it, if still selected then.
-        if unit_id != self._pending_reveal:
-            self._pending_reveal = None  # another unit chosen since: the reveal is no longer wanted
+        if unit_id != self._pending_reveal or (center and not readable):
+            self._pending_reveal = None  # chosen again otherwise since: no longer wanted
         if center and readable and unit_id not in self._nodes:
             self._pending_reveal = unit_id
         if center and unit_id in self._nodes:
