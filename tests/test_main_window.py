@@ -101,6 +101,23 @@ def test_a_deep_link_opens_on_its_unit_where_its_name_can_be_read(window):
     assert not window.chart.auto_fit  # the window's first-layout fit leaves it so (MainWindow._on_layout_ready)
 
 
+def test_a_unit_the_chart_leaves_out_shows_its_nearest_ancestor_and_says_so(qtbot, window):
+    from iomviewer.ui.chart_view import REVEAL_ZOOM
+
+    folded, inside = "division-migration-sante", "unite-sante-mentale-soutien-psychosocial"
+    with qtbot.waitSignal(window.chart_controller.layout_ready, timeout=10000):
+        window.chart_controller.toggle_collapsed(folded)
+    qtbot.waitUntil(lambda: window.chart.node_item(inside) is None, timeout=10000)
+    window.chart.fit_all()
+    window.search.result_chosen.emit(inside)
+    assert window.selected_unit == inside and window.tree.current_unit() == inside
+    assert window.chart.zoom() == pytest.approx(REVEAL_ZOOM)
+    box = window.chart.node_item(folded).sceneBoundingRect().center()
+    assert window.chart.viewport().rect().contains(window.chart.mapFromScene(box))
+    message = window.statusBar().currentMessage()
+    assert "Unité Santé mentale" in message and "Division Migration et santé" in message
+
+
 def test_edition_switch_keeps_or_drops_the_selection(qtbot, window):
     window.select_unit("bureau-chef-cabinet")
     window.set_edition("structure-2021")  # the Bureau du chef de cabinet does not exist there

@@ -546,11 +546,20 @@ class ChartView(QGraphicsView):
         if center and readable and unit_id not in self._nodes:
             self._pending_reveal = unit_id
         if center and unit_id in self._nodes:
-            point = self._nodes[unit_id].bbox.center()
-            if readable and not self.names_readable():
-                self._reveal(point)
+            if readable:
+                self.reveal_unit(unit_id)
             else:
-                self._center_on(point)
+                self._center_on(self._nodes[unit_id].bbox.center())
+
+    def reveal_unit(self, unit_id: str) -> None:
+        """Scroll to a unit, zooming in to REVEAL_ZOOM first if names are unreadable; selects nothing."""
+        node = self._nodes.get(unit_id)
+        if node is None:
+            return
+        if self.names_readable():
+            self._center_on(node.bbox.center())
+        else:
+            self._reveal(node.bbox.center())
 
     def _reveal(self, point: QPointF) -> None:
         self._stop_animation()

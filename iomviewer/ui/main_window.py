@@ -386,6 +386,19 @@ class MainWindow(QMainWindow):
         if self.comparison is not None:
             self.set_edition(self._base_edition_id)
 
+    def _show_nearest_in_chart(self, unit_id: str) -> None:
+        """A unit chosen by name that the chart leaves out (a depth limit, a folded branch):
+        show the nearest of its ancestors the chart has, and say so."""
+        ancestors = self.edition.path_from_root(unit_id)[:-1]
+        shown = next((a for a in reversed(ancestors) if self.chart.node_item(a) is not None), None)
+        if shown is None:
+            return
+        self.chart.reveal_unit(shown)
+        self.statusBar().showMessage(self.tr(
+            "« {0} » n'est pas dans l'organigramme affiché (profondeur limitée ou branche repliée) : "
+            "il montre « {1} », dont relève cette unité.").format(
+                self.edition.unit(unit_id).name, self.edition.unit(shown).name), 15000)
+
     @property
     def comparison(self):
         """The core.compare.Comparison shown, or None outside compare mode."""
@@ -404,7 +417,10 @@ class MainWindow(QMainWindow):
         if self.comparison is not None and origin != "changes":
             self.change_list.select_unit(unit_id)
         # Chosen by name (a search result, a link, a change): shown where its name can be read.
-        self.chart.select_unit(unit_id, center=origin != "chart", readable=origin in _REVEALING_ORIGINS)
+        revealing = origin in _REVEALING_ORIGINS
+        self.chart.select_unit(unit_id, center=origin != "chart", readable=revealing)
+        if revealing and self.chart.unit_count() and self.chart.node_item(unit_id) is None:
+            self._show_nearest_in_chart(unit_id)
         self.detail.show_unit(self.dataset, self.edition, unit_id)
         if origin != "chart":
             self.chart_controller.set_selection(unit_id)

@@ -791,6 +791,10 @@ B: {1}</translation>
         <translation>‘{0}’ does not exist in the ‘{1}’ edition.</translation>
     </message>
     <message>
+        <source>« {0} » n&apos;est pas dans l&apos;organigramme affiché (profondeur limitée ou branche repliée) : il montre « {1} », dont relève cette unité.</source>
+        <translation>‘{0}’ is not in the chart shown (limited depth or folded branch): it shows ‘{1}’, which this unit comes under.</translation>
+    </message>
+    <message>
         <source>{0} unité(s) correspondent à « {1} »</source>
         <translation>{0} unit(s) match ‘{1}’</translation>
     </message>
