@@ -423,3 +423,21 @@ def test_editions_and_datasets_are_frozen_values(tmp_path):
     union = ComparisonEdition(edition.id, edition.label, edition.period, edition.units, changes=None)
     assert union != edition  # another class: never equal, as with dataclasses
     assert union.children(None) == edition.children(None) and union.changes is None
+
+
+def test_schema_problems_are_said_in_french_with_the_offending_name(tmp_path):
+    """jsonschema writes English ("'kind' is a required property"); the window and the CLI speak French."""
+    def mutate(doc):
+        unit = doc["editions"][0]["units"][3]
+        del unit["kind"]
+        unit["name"] = 5
+        unit["colour"] = "bleu"
+        doc["editions"][0]["units"][2]["kind"] = "galaxy"
+
+    msgs = problems_of(tmp_path, variant(mutate))
+    joined = "\n".join(msgs)
+    assert "propriété obligatoire absente : « kind »" in joined
+    assert "type attendu : texte (trouvé : nombre entier « 5 »)" in joined
+    assert "propriété inconnue : « colour »" in joined
+    assert "valeur « galaxy » non permise (valeurs possibles :" in joined
+    assert not any(word in joined for word in ("is a required property", "is not of type", "was unexpected")), msgs

@@ -341,16 +341,77 @@ def schema_problems(doc: Any) -> list[Problem]:
     return problems
 
 
+# JSON types as the messages name them (schema "type" values, and Python values met).
+_JSON_TYPES = {"string": "texte", "array": "liste", "object": "objet", "integer": "nombre entier",
+               "number": "nombre", "boolean": "booléen", "null": "null"}
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "booléen"
+    if isinstance(value, int):
+        return "nombre entier"
+    return {str: "texte", list: "liste", dict: "objet", float: "nombre"}.get(type(value), type(value).__name__)
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in a message, cut short (a message never repeats a long text)."""
+    if isinstance(value, str):
+        text = value
+    elif value is None or isinstance(value, bool):
+        text = {None: "null", True: "true", False: "false"}[value]
+    else:
+        text = str(value)
+    return f"« {text[:60]}{'…' if len(text) > 60 else ''} »"
+
+
 def _schema_message(err) -> str:
-    # jsonschema repeats the whole offending value in its message; for a
-    # 30 MB string that is useless, so describe large values instead.
-    instance = err.instance
-    if isinstance(instance, (str, list, dict)) and (len(instance) > 120 or len(err.message) > 200):
-        kind = {str: "texte", list: "liste", dict: "objet"}[type(instance)]
-        if err.validator in ("maxLength", "maxItems"):
-            return f"{kind} trop long ({len(instance)} ; maximum {err.validator_value})"
-        return f"{kind} non conforme au schéma (règle « {err.validator} »)"
-    return err.message
+    try:
+        return _french_schema_message(err)
+    except Exception:  # a refusal must never become a traceback: jsonschema's own words then
+        log.debug("no French message for a %r schema error", getattr(err, "validator", None), exc_info=True)
+        return f"{str(err.message)[:200]} (règle « {err.validator} »)"
+
+
+def _french_schema_message(err) -> str:
+    """The problem in French, as the rest of the data's messages (jsonschema writes English).
+
+    jsonschema repeats the whole offending value in its message; for a 30 MB
+    string that is useless, so values are named by kind and size, or cut short.
+    """
+    rule, expected, instance = err.validator, err.validator_value, err.instance
+    sized = isinstance(instance, (str, list, dict))
+    if rule == "required" and isinstance(instance, dict):
+        missing = [name for name in expected if name not in instance]
+        name = next((m for m in missing if repr(m) in err.message), missing[0] if missing else "?")
+        return f"propriété obligatoire absente : « {name} »"
+    if rule == "additionalProperties" and isinstance(instance, dict):
+        known = set(err.schema.get("properties", {}))
+        extra = sorted(str(k) for k in instance if k not in known)
+        return f"propriété inconnue : {', '.join(_shown(k) for k in extra[:5])}{' …' if len(extra) > 5 else ''}"
+    if rule == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        names = " ou ".join(_JSON_TYPES.get(w, str(w)) for w in wanted)
+        found = _kind_of(instance) if sized else f"{_kind_of(instance)} {_shown(instance)}"
+        return f"type attendu : {names} (trouvé : {found})"
+    if rule in ("maxLength", "minLength", "maxItems", "minItems") and sized:
+        kind = "texte" if isinstance(instance, str) else "liste"
+        unit = "caractère(s)" if kind == "texte" else "élément(s)"
+        if rule.startswith("max"):
+            return f"{kind} trop long : {len(instance)} {unit} (maximum {expected})"
+        return f"{kind} vide" if not instance else f"{kind} trop court : {len(instance)} {unit} (minimum {expected})"
+    if rule == "enum":
+        allowed = ", ".join(str(v) for v in list(expected)[:12])
+        return f"valeur {_shown(instance)} non permise (valeurs possibles : {allowed}{' …' if len(expected) > 12 else ''})"
+    if rule == "const":
+        return f"valeur {_shown(instance)} au lieu de {_shown(expected)}"
+    if rule in ("minimum", "maximum"):
+        return f"nombre {_shown(instance)} {'trop petit' if rule == 'minimum' else 'trop grand'} ({rule} {expected})"
+    if sized and (len(instance) > 120 or len(err.message) > 200):
+        return f"{_kind_of(instance)} non conforme au schéma (règle « {rule} »)"
+    return f"{err.message} (règle « {rule} »)"
 
 
 def _unit_id_at(doc: Any, path: Iterable[Any]) -> str | None:
