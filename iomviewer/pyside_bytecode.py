@@ -27,6 +27,8 @@ import marshal
 import sys
 from types import CodeType
 
+from iomviewer.core import cache
+
 log = logging.getLogger(__name__)
 
 CACHE_KIND = "pyside-code"
@@ -47,16 +49,12 @@ def is_embedded_source(filename: object) -> bool:
 
 
 def _entry_name() -> str:
-    from iomviewer.core import cache
-
     # One entry per interpreter: a bundle and a checkout of different PySide6
     # versions would otherwise replace each other's entry at every start.
     return cache.key(CACHE_KIND, sys.version, sys.executable)
 
 
 def _read_cache() -> dict:
-    from iomviewer.core import cache
-
     data = cache.get(CACHE_KIND, _entry_name(), max_bytes=_MAX_CACHE_BYTES)
     if not data:
         return {}
@@ -90,9 +88,7 @@ class CachedCompile:
         if (mode != "exec" or not is_embedded_source(filename) or not isinstance(source, bytes)
                 or flags & ~_FUTURE_FLAGS or optimize != -1 or kwargs):
             return self.original(source, filename, mode, flags, True, optimize, **kwargs)
-        from iomviewer.core.cache import sha256
-
-        key = (filename, flags, sha256(source).hexdigest())
+        key = (filename, flags, cache.sha256(source).hexdigest())
         code = self.known.get(key)
         if code is None:
             code = self.original(source, filename, mode, flags, True)
@@ -118,8 +114,6 @@ def import_pyside() -> tuple[int, int]:
         if builtins.compile is stand_in:
             builtins.compile = stand_in.original
     if stand_in.compiled:
-        from iomviewer.core import cache
-
         # Only this PySide6's files: entries of an older one go with the rewrite.
         cache.put(CACHE_KIND, _entry_name(), marshal.dumps(stand_in.used))
     return len(stand_in.used) - stand_in.compiled, stand_in.compiled

@@ -771,8 +771,7 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
     else:
         orientations = [True] if xo.page == "slide" else [True, False]
     placeable = _placeable(edition, xo)
-    best: tuple[float, Any, float, float, bool] | None = None
-    best_fit = 0.0
+    best: tuple[float, Any, float, float, bool, float] | None = None  # scale, graph, w, h, landscape, fit
     for landscape in orientations:
         page_w, page_h = P.page_size(xo.page, landscape)
         avail_w = page_w - 2 * margin
@@ -786,8 +785,8 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
                 # At the cap (a small branch) every try gets the same scale:
                 # the one that fills its page best then wins (portrait for a tall one).
                 if (best is None or scale > best[0] * 1.0001
-                        or (scale >= best[0] / 1.0001 and fit > best_fit * 1.0001)):
-                    best, best_fit = (scale, graph, w, h, landscape), fit
+                        or (scale >= best[0] / 1.0001 and fit > best[5] * 1.0001)):
+                    best = (scale, graph, w, h, landscape, fit)
             continue
         furniture = _furniture(spec, xo, edition, sources, entries, avail_w, 1.0)
         avail_h = max(page_h - 2 * margin - furniture.height_pt, 1.0)
@@ -797,7 +796,7 @@ def _chart_for_page(edition: Edition, spec: _PageSpec, xo: ExportOptions, highli
             w, h = _natural_size(_dot_text(graph))
             scale = min(avail_w / w, avail_h / h)
             if best is None or scale > best[0] * 1.0001:
-                best = (scale, graph, w, h, landscape)
+                best = (scale, graph, w, h, landscape, scale)
     assert best is not None
     return best[1], best[2], best[3], best[4]
 

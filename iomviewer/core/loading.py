@@ -347,13 +347,12 @@ _JSON_TYPES = {"string": "texte", "array": "liste", "object": "objet", "integer"
 
 
 def _kind_of(value: Any) -> str:
+    """The JSON type of a parsed value, named as _JSON_TYPES names it."""
     if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "booléen"
-    if isinstance(value, int):
-        return "nombre entier"
-    return {str: "texte", list: "liste", dict: "objet", float: "nombre"}.get(type(value), type(value).__name__)
+        return _JSON_TYPES["null"]
+    json_type = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+                 dict: "object"}.get(type(value))
+    return _JSON_TYPES[json_type] if json_type else type(value).__name__
 
 
 def _shown(value: Any) -> str:

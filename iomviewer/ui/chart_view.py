@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
@@ -468,12 +468,8 @@ class ChartView(QGraphicsView):
             scale = self.transform().m11() or 1.0
             self.centerOn(target - offset / scale)
         pending, self._pending_reveal = self._pending_reveal, None
-        if pending is not None and pending == self._selected and pending in self._nodes:
-            point = self._nodes[pending].bbox.center()
-            if self.names_readable():
-                self.centerOn(point)
-            else:
-                self._reveal(point)
+        if pending is not None and pending == self._selected:
+            self.reveal_unit(pending, animate=False)
         self._emit_zoom()
         self._refresh_overlay()
         self._resume_gc(freeze=big)  # see _pause_gc
@@ -551,20 +547,27 @@ class ChartView(QGraphicsView):
             else:
                 self._center_on(self._nodes[unit_id].bbox.center())
 
-    def reveal_unit(self, unit_id: str) -> None:
+    def reveal_unit(self, unit_id: str, animate: bool = True) -> None:
         """Scroll to a unit, zooming in to REVEAL_ZOOM first if names are unreadable; selects nothing."""
         node = self._nodes.get(unit_id)
         if node is None:
             return
-        if self.names_readable():
-            self._center_on(node.bbox.center())
+        point = node.bbox.center()
+        if not self.names_readable():
+            self._stop_animation()
+            self.set_zoom(REVEAL_ZOOM)
+            self.centerOn(point)
+        elif animate:
+            self._center_on(point)
         else:
-            self._reveal(node.bbox.center())
+            self.centerOn(point)
 
-    def _reveal(self, point: QPointF) -> None:
-        self._stop_animation()
-        self.set_zoom(REVEAL_ZOOM)
-        self.centerOn(point)
+    def reveal_nearest(self, path: Sequence[str]) -> str | None:
+        """Reveal the last unit of `path` (root first) that the chart shows; its id, or None."""
+        shown = next((uid for uid in reversed(path) if uid in self._nodes), None)
+        if shown is not None:
+            self.reveal_unit(shown)
+        return shown
 
     @property
     def auto_fit(self) -> bool:

@@ -227,13 +227,8 @@ class UnitPage(QObject):
         legend = span("ins", esc(self.tr("ajouté"))) + " · " + span("del", esc(self.tr("supprimé")))
         paragraphs = []
         for runs in diff_paragraphs(spaced_for_reading(self.diff_ops)):
-            parts = []
-            for i, (op, t) in enumerate(runs):
-                parts.append(esc(t) if op == "equal" else marked(op, t))
-                if op == "delete" and i + 1 < len(runs) and runs[i + 1][0] == "insert" \
-                        and not t[-1:].isspace() and not runs[i + 1][1][:1].isspace():
-                    parts.append(" ")  # "exécutifSous" read as one word: the old and new phrases apart
-            paragraphs.append(f"<p>{''.join(parts)}</p>")
+            text = "".join(esc(t) if op == "equal" else marked(op, t) for op, t in runs)
+            paragraphs.append(f"<p>{text}</p>")
         empty = "<p class='muted'>" + esc(self.tr("Pas de mandat")) + "</p>"
         body = f"<p class='evidence'>{legend}</p>" + ("".join(paragraphs) or empty)
         return section(self.tr("Mandat — modifications"), body)

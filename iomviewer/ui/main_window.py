@@ -386,14 +386,7 @@ class MainWindow(QMainWindow):
         if self.comparison is not None:
             self.set_edition(self._base_edition_id)
 
-    def _show_nearest_in_chart(self, unit_id: str) -> None:
-        """A unit chosen by name that the chart leaves out (a depth limit, a folded branch):
-        show the nearest of its ancestors the chart has, and say so."""
-        ancestors = self.edition.path_from_root(unit_id)[:-1]
-        shown = next((a for a in reversed(ancestors) if self.chart.node_item(a) is not None), None)
-        if shown is None:
-            return
-        self.chart.reveal_unit(shown)
+    def _say_shown_instead(self, unit_id: str, shown: str) -> None:
         self.statusBar().showMessage(self.tr(
             "« {0} » n'est pas dans l'organigramme affiché (profondeur limitée ou branche repliée) : "
             "il montre « {1} », dont relève cette unité.").format(
@@ -420,7 +413,10 @@ class MainWindow(QMainWindow):
         revealing = origin in _REVEALING_ORIGINS
         self.chart.select_unit(unit_id, center=origin != "chart", readable=revealing)
         if revealing and self.chart.unit_count() and self.chart.node_item(unit_id) is None:
-            self._show_nearest_in_chart(unit_id)
+            # Left out of the chart (a depth limit, a folded branch): its nearest shown ancestor.
+            shown = self.chart.reveal_nearest(self.edition.path_from_root(unit_id))
+            if shown is not None:
+                self._say_shown_instead(unit_id, shown)
         self.detail.show_unit(self.dataset, self.edition, unit_id)
         if origin != "chart":
             self.chart_controller.set_selection(unit_id)
